@@ -1,0 +1,28 @@
+"""Install and uninstall handlers of the GenericSetup profiles."""
+
+from plone.base.interfaces import INonInstallable
+from zope.interface import implementer
+import logging
+
+
+logger = logging.getLogger("kagoshima.saiyo")
+
+
+@implementer(INonInstallable)
+class HiddenProfiles:
+    def getNonInstallableProfiles(self):
+        """Hide the uninstall profile from the site-creation form and the Add-ons panel."""
+        return ["kagoshima.saiyo:uninstall"]
+
+    def getNonInstallableProducts(self):
+        return []
+
+
+def post_install(context):
+    """Post-install step of the default profile."""
+    logger.info("kagoshima.saiyo: default profile applied")
+
+
+def uninstall(context):
+    """Post-uninstall step."""
+    logger.info("kagoshima.saiyo: uninstall profile applied")
