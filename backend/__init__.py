@@ -1,0 +1,1 @@
+"""Everything that runs beside Zope: instance rendering, site creation, checks."""
