@@ -1,0 +1,142 @@
+"""Create the Plone site, or bring an existing one up to date; never wipes anything.
+
+Run inside Zope with the instance's configuration::
+
+    zconsole run instance/etc/zope.conf backend/create_site.py [--demo]
+    bin/instance run backend/create_site.py [--demo]        (the buildout instance)
+
+- No site yet: create it from Plone's ``classic`` distribution (Japanese, Asia/Tokyo)
+  and install kagoshima.saiyo (and, with ``--demo``, the demo content profile when the
+  add-on provides one).
+- Site already there: keep every object; install the add-on if it is missing and run
+  its pending upgrade steps.
+- The Zope administrator ``admin`` is created once. Its password comes from
+  ``SAIYO_ADMIN_PASSWORD`` or is generated and printed once; development profiles also
+  keep it in ``var/admin-password.txt`` (mode 0600).
+"""
+
+from pathlib import Path
+import os
+import secrets
+import sys
+import tomllib
+import transaction
+
+
+ADMIN_USER = "admin"
+SITE_TITLE = "鹿児島県職員採用"
+SITE_DESCRIPTION = (
+    "鹿児島県職員の採用試験情報と、県職員の仕事・働く環境・先輩職員の声を紹介する"
+    "鹿児島県人事委員会事務局の公式サイトです。"
+)
+ADDON = "kagoshima.saiyo"
+DEMO_PROFILE = "kagoshima.saiyo:demo"
+
+
+def say(text):
+    print(text, flush=True)
+
+
+def instance_settings() -> dict:
+    """What the renderer recorded about this instance (etc/instance.toml), or defaults.
+
+    Instances not rendered by backend/render_instance.py (the buildout one) have no such
+    file: they get the default site id and never keep the password on disk.
+    """
+    from App.config import getConfiguration
+
+    config = getConfiguration()
+    recorded = Path(config.instancehome) / "etc" / "instance.toml"
+    if recorded.is_file():
+        return tomllib.loads(recorded.read_text(encoding="utf-8"))
+    return {"site_id": "Plone", "store_admin_password": False, "var": config.clienthome}
+
+
+def ensure_admin(app, settings) -> None:
+    users = app.acl_users
+    if users.getUserById(ADMIN_USER) is not None:
+        return
+    password = os.environ.get("SAIYO_ADMIN_PASSWORD", "")
+    generated = not password
+    if generated:
+        password = secrets.token_urlsafe(15)
+    elif len(password) < 12:
+        raise SystemExit(
+            "エラー: SAIYO_ADMIN_PASSWORD は12文字以上にしてください。\n"
+            "Error: SAIYO_ADMIN_PASSWORD must be at least 12 characters long."
+        )
+    users._doAddUser(ADMIN_USER, password, ["Manager"], [])
+    if settings.get("store_admin_password"):
+        target = Path(settings["var"]) / "admin-password.txt"
+        target.touch(mode=0o600, exist_ok=True)
+        target.write_text(f"{ADMIN_USER}:{password}\n", encoding="utf-8")
+    if generated:
+        say("=" * 72)
+        say("管理者アカウントを作成しました / created the Zope administrator:")
+        say(f"  user: {ADMIN_USER}")
+        say(f"  password: {password}")
+        say("このパスワードは一度だけ表示されます / this password is shown only once.")
+        say("=" * 72)
+    else:
+        say(f"created the Zope administrator {ADMIN_USER!r} with the password from SAIYO_ADMIN_PASSWORD")
+
+
+def create(app, site_id):
+    from plone.distribution.api import site as site_api
+
+    answers = {
+        "site_id": site_id,
+        "title": SITE_TITLE,
+        "description": SITE_DESCRIPTION,
+        "default_language": "ja",
+        "portal_timezone": "Asia/Tokyo",
+        "setup_content": False,
+    }
+    say(f"creating site {site_id!r} (Plone classic distribution, ja, Asia/Tokyo) ...")
+    return site_api.create(app, "classic", answers)
+
+
+def bring_up_to_date(site, demo: bool) -> None:
+    from plone.base.utils import get_installer
+    from zope.component.hooks import setSite
+
+    setSite(site)
+    installer = get_installer(site, site.REQUEST)
+    if not installer.is_product_installed(ADDON):
+        say(f"installing {ADDON} ...")
+        if not installer.install_product(ADDON):
+            raise SystemExit(f"Error: installing {ADDON} failed; see the event log")
+    elif installer.upgrade_info(ADDON).get("required"):
+        say(f"running the pending upgrade steps of {ADDON} ...")
+        installer.upgrade_product(ADDON)
+    setup = site.portal_setup
+    if demo and DEMO_PROFILE in {p["id"] for p in setup.listProfileInfo()}:
+        if setup.getLastVersionForProfile(DEMO_PROFILE) == "unknown":
+            say("adding the demo content ...")
+            setup.runAllImportStepsFromProfile(f"profile-{DEMO_PROFILE}")
+
+
+def main(app, argv) -> int:
+    demo = "--demo" in argv
+    settings = instance_settings()
+    site_id = settings["site_id"]
+    site = app.get(site_id)
+    if site is None:
+        site = create(app, site_id)
+        created = True
+    else:
+        say(f"site {site_id!r} exists: keeping its content, checking the add-on")
+        created = False
+    bring_up_to_date(site, demo)
+    # After the site exists: creating it replaces Zope's root user folder with PAS.
+    ensure_admin(app, settings)
+    transaction.get().note(f"backend/create_site.py ({'created' if created else 'updated'})")
+    transaction.commit()
+    say(f"site {site_id!r} is ready")
+    return 0
+
+
+if __name__ == "__main__":
+    # Run by "zconsole run <zope.conf> <this script>" or "bin/instance run <this script>",
+    # which both bind the Zope application root to the global "app".
+    sys.exit(main(app, sys.argv[1:]))  # noqa: F821

@@ -1,0 +1,187 @@
+"""Start, stop and watch the Zope instance rendered in instance/etc (or another --etc).
+
+    python -m backend.server run      # foreground; Ctrl-C stops
+    python -m backend.server start    # background, pid file var/zope.pid, waits until it answers
+    python -m backend.server stop
+    python -m backend.server status
+
+Before starting it checks that the port is free and the database file opens, and says
+how to fix it when not (see backend/preflight.py).
+"""
+
+from pathlib import Path
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "backend"))
+
+import preflight  # noqa: E402
+
+
+def settings(etc: Path) -> dict:
+    info = etc / "instance.toml"
+    if not info.is_file():
+        raise SystemExit(
+            preflight.fail(
+                f"{etc} にインスタンスがありません。先に make instance を実行してください。",
+                f"no rendered instance in {etc}; run 'make instance' first.",
+            )
+        )
+    return tomllib.loads(info.read_text(encoding="utf-8"))
+
+
+def url_of(conf: dict) -> str:
+    host = "localhost" if conf["host"] in ("127.0.0.1", "0.0.0.0", "::1") else conf["host"]
+    return f"http://{host}:{conf['port']}/"
+
+
+def runwsgi() -> str:
+    return str(Path(sys.executable).with_name("runwsgi"))
+
+
+def preflight_checks(conf: dict) -> int:
+    return preflight.check_port(conf["host"], int(conf["port"])) or (
+        preflight.check_database(conf["data_fs"]) if conf.get("data_fs") else 0
+    )
+
+
+def pid_file(conf: dict) -> Path:
+    return Path(conf["var"]) / "zope.pid"
+
+
+def running_pid(conf: dict):
+    path = pid_file(conf)
+    if not path.is_file():
+        return None
+    try:
+        pid = int(path.read_text().strip())
+        os.kill(pid, 0)
+    except (ValueError, ProcessLookupError, PermissionError):
+        path.unlink(missing_ok=True)
+        return None
+    return pid
+
+
+def wait_until_up(url: str, timeout: float, process=None) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status < 500:
+                    return True
+        except urllib.error.HTTPError as error:
+            if error.code < 500:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def run(etc: Path) -> int:
+    conf = settings(etc)
+    if running_pid(conf):
+        return preflight.fail(
+            "サーバーは既にバックグラウンドで動いています。make stop で止めてから実行してください。",
+            "the server is already running in the background; run 'make stop' first.",
+        )
+    if preflight_checks(conf):
+        return 1
+    print(f"serving {url_of(conf)} (profile {conf['profile']}); Ctrl-C stops", flush=True)
+    process = subprocess.Popen([runwsgi(), str(etc / "zope.ini")])
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+        print("\nstopped", flush=True)
+        return 0
+
+
+def start(etc: Path, timeout: float) -> int:
+    conf = settings(etc)
+    pid = running_pid(conf)
+    if pid:
+        print(f"already running (pid {pid}) at {url_of(conf)}")
+        return 0
+    if preflight_checks(conf):
+        return 1
+    log = Path(conf["var"]) / "log" / "console.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as output:
+        process = subprocess.Popen(
+            [runwsgi(), str(etc / "zope.ini")],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    pid_file(conf).write_text(str(process.pid))
+    if not wait_until_up(url_of(conf), timeout, process):
+        stop(etc)
+        return preflight.fail(
+            f"サーバーが起動しませんでした。ログ {log} を確認してください。",
+            f"the server did not come up; see {log}",
+        )
+    print(f"started (pid {process.pid}) at {url_of(conf)}")
+    return 0
+
+
+def stop(etc: Path) -> int:
+    conf = settings(etc)
+    pid = running_pid(conf)
+    if not pid:
+        print("not running")
+        return 0
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(60):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.5)
+    else:
+        os.kill(pid, signal.SIGKILL)
+    pid_file(conf).unlink(missing_ok=True)
+    print(f"stopped (pid {pid})")
+    return 0
+
+
+def status(etc: Path) -> int:
+    conf = settings(etc)
+    pid = running_pid(conf)
+    if pid:
+        print(f"running (pid {pid}) at {url_of(conf)}")
+        return 0
+    print("not running")
+    return 3
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Run the Zope instance")
+    parser.add_argument("command", choices=["run", "start", "stop", "status"])
+    parser.add_argument("--etc", type=Path, default=ROOT / "instance" / "etc")
+    parser.add_argument("--timeout", type=float, default=120)
+    args = parser.parse_args(argv)
+    etc = args.etc.resolve()
+    if args.command == "run":
+        return run(etc)
+    if args.command == "start":
+        return start(etc, args.timeout)
+    if args.command == "stop":
+        return stop(etc)
+    return status(etc)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

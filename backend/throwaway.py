@@ -1,0 +1,74 @@
+"""Throwaway instances: a rendered instance with its own database in a temporary folder.
+
+Used by the tests and the benchmarks, so that they exercise exactly what 'make run' does
+(same renderer, same site-creation script, same server control) without touching
+instance/var.
+"""
+
+from backend import render_instance
+from backend import server
+from dataclasses import dataclass
+from pathlib import Path
+import os
+import secrets
+import socket
+import subprocess
+import sys
+
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Instance:
+    etc: Path
+    var: Path
+    port: int
+    admin_password: str
+
+    @property
+    def url(self) -> str:
+        # localhost, not 127.0.0.1: Plone serves 127.0.0.1 unthemed.
+        return f"http://localhost:{self.port}"
+
+    @property
+    def admin(self) -> tuple[str, str]:
+        return ("admin", self.admin_password)
+
+    def zconsole(self, script: Path, *args: str, env=None) -> subprocess.CompletedProcess:
+        environ = {**os.environ, "SAIYO_ADMIN_PASSWORD": self.admin_password}
+        environ.update(env or {})
+        return subprocess.run(
+            [str(BIN / "zconsole"), "run", str(self.etc / "zope.conf"), str(script), *args],
+            capture_output=True,
+            text=True,
+            env={key: value for key, value in environ.items() if value is not None},
+        )
+
+    def create_site(self, *args: str, env=None) -> subprocess.CompletedProcess:
+        return self.zconsole(ROOT / "backend" / "create_site.py", *args, env=env)
+
+    def start(self, timeout: float = 180) -> int:
+        return server.main(["start", "--etc", str(self.etc), "--timeout", str(timeout)])
+
+    def stop(self) -> int:
+        return server.main(["stop", "--etc", str(self.etc)])
+
+    def pid(self):
+        return server.running_pid(server.settings(self.etc))
+
+
+def make_instance(base: Path, profile: str = "development", port: int | None = None) -> Instance:
+    """Render an instance below ``base`` (etc/ and var/); the site is not created yet."""
+    port = port or free_port()
+    etc, var = base / "etc", base / "var"
+    config = render_instance.load_profile(profile, [f"server.port={port}", "server.host='127.0.0.1'"])
+    render_instance.write_instance(render_instance.resolve_paths(config, var, etc))
+    return Instance(etc=etc, var=var, port=port, admin_password=secrets.token_urlsafe(16))
