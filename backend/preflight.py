@@ -76,6 +76,14 @@ def check_database(path: str) -> int:
     data_fs = Path(path)
     if not data_fs.exists():
         return 0  # a new site will be created
+    in_use = _locked_by(Path(f"{data_fs}.lock"))
+    if in_use:
+        return fail(
+            f"データベース {data_fs} は別のプロセス（{in_use}）が使用中です。サーバーが既に動いて"
+            f"いないか確認し、make stop で停止してから実行してください。",
+            f"the database {data_fs} is in use by another process ({in_use}). Is the server "
+            f"already running? Stop it with 'make stop' and try again.",
+        )
     from ZODB.FileStorage import FileStorage
 
     try:
@@ -92,6 +100,22 @@ def check_database(path: str) -> int:
             f"needed, recreate it with 'make reset'.",
         )
     return 0
+
+
+def _locked_by(lock_file: Path) -> str:
+    """Describe the process holding ZODB's lock file, or return "" when nobody holds it."""
+    import fcntl
+
+    if not lock_file.exists():
+        return ""
+    with open(lock_file) as handle:  # read-only: the lock file is not rewritten
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = handle.read().strip()
+            return f"pid {holder}" if holder else "pid unknown"
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return ""
 
 
 def check_command(name: str, install_hint: str) -> int:

@@ -99,14 +99,26 @@ def run(etc: Path) -> int:
     if preflight_checks(conf):
         return 1
     print(f"serving {url_of(conf)} (profile {conf['profile']}); Ctrl-C stops", flush=True)
-    process = subprocess.Popen([runwsgi(), str(etc / "zope.ini")])
+    process = subprocess.Popen(
+        [runwsgi(), str(etc / "zope.ini")],
+        # A shell without job control starts background commands with SIGINT ignored,
+        # and exec keeps that: give waitress its normal Ctrl-C behaviour back.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+    def forward(signum, frame):
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
     try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
-        print("\nstopped", flush=True)
-        return 0
+        code = process.wait(timeout=None)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    print("\nstopped", flush=True)
+    return 0 if code in (0, -signal.SIGINT, 130) else code
 
 
 def start(etc: Path, timeout: float) -> int:

@@ -1,9 +1,19 @@
 """Site creation and serving as 'make run' does it: the site at "/", Japanese, the
 administrator's password never fixed, content kept across restarts and re-runs."""
 
+from backend.server import wait_until_up
 from backend.throwaway import make_instance
+from pathlib import Path
+import os
 import pytest
 import requests
+import signal
+import socket
+import subprocess
+import sys
+
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 JSON = {"Accept": "application/json", "Content-Type": "application/json"}
@@ -82,3 +92,37 @@ def test_short_administrator_password_is_refused(tmp_path):
     result = instance.create_site(env={"SAIYO_ADMIN_PASSWORD": "short"})
     assert result.returncode != 0
     assert "12文字以上" in result.stdout + result.stderr
+
+
+def test_foreground_server_stops_on_ctrl_c_and_guards_its_database(tmp_path):
+    instance = make_instance(tmp_path)
+    assert instance.create_site().returncode == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backend.server", "run", "--etc", str(instance.etc)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert wait_until_up(instance.url + "/", 180, process)
+        # While it runs, a second start is refused with the reason, and the data is not touched.
+        data_fs = instance.var / "filestorage" / "Data.fs"
+        second = subprocess.run(
+            [sys.executable, "backend/preflight.py", "database", str(data_fs)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert second.returncode == 1
+        assert "使用中" in second.stderr and "in use by another process" in second.stderr
+        # Ctrl-C in a terminal signals the whole foreground process group.
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+        assert "stopped" in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", instance.port))  # the port is free again
