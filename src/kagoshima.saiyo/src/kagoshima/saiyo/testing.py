@@ -6,6 +6,7 @@ from plone.app.testing import IntegrationTesting
 from plone.app.testing import PLONE_FIXTURE
 from plone.app.testing import PloneSandboxLayer
 from plone.testing.zope import WSGI_SERVER_FIXTURE
+
 import kagoshima.saiyo
 
 
@@ -15,13 +16,15 @@ class KagoshimaSaiyoLayer(PloneSandboxLayer):
     def setUpZope(self, app, configurationContext):
         # Load the ZCML of the add-on and of everything it depends on, as
         # plone.autoinclude would in a real instance.
+        import collective.z3cform.datagridfield
         import plone.app.caching
         import plone.app.mosaic
         import plone.restapi
 
-        for package in (plone.app.mosaic, plone.restapi, plone.app.caching):
+        for package in (plone.app.mosaic, plone.restapi, plone.app.caching, collective.z3cform.datagridfield):
             self.loadZCML(package=package)
         self.loadZCML(package=kagoshima.saiyo)
+        self.loadZCML(package=kagoshima.saiyo, name="overrides.zcml")
 
     def setUpPloneSite(self, portal):
         applyProfile(portal, "kagoshima.saiyo:default")

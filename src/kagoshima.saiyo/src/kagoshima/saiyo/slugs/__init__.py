@@ -1,0 +1,1 @@
+"""Readable URLs for Japanese titles: romaji slugs instead of Plone's random ids."""
