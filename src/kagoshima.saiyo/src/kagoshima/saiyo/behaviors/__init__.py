@@ -1,0 +1,1 @@
+"""Behaviours added to Plone's own types."""

@@ -1,0 +1,46 @@
+"""Field constraints with Japanese messages shared by the content types."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+from zope.interface import Invalid
+from zope.schema import ValidationError
+
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+class NotHttpUrl(ValidationError):
+    __doc__ = "http:// または https:// で始まるURLを入力してください。"
+
+
+class NegativeNumber(ValidationError):
+    __doc__ = "0以上の数を入力してください。"
+
+
+class BadPeriod(Invalid):
+    """An end before its start; the message names both fields."""
+
+
+def http_url(value) -> bool:
+    """Only web addresses: no javascript:, mailto: or relative links for buttons."""
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise NotHttpUrl(value)
+    return True
+
+
+def not_negative(value) -> bool:
+    if value is not None and value < 0:
+        raise NegativeNumber(value)
+    return True
+
+
+def _comparable(value):
+    """Naive date-times are Tokyo time; make them comparable with aware ones."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=TOKYO)
+    return value
+
+
+def check_period(start, end, message: str) -> None:
+    if start is not None and end is not None and _comparable(end) < _comparable(start):
+        raise BadPeriod(message)

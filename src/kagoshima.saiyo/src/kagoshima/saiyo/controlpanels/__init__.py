@@ -1,0 +1,1 @@
+"""Control panels of the site setup (サイト設定)."""

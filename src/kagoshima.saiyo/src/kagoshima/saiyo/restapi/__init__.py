@@ -1,0 +1,1 @@
+"""plone.restapi adaptations for the recruitment types."""
