@@ -1,0 +1,1 @@
+"""JSON-LD structured data (schema.org) written into the page head."""
