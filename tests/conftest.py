@@ -10,6 +10,7 @@ unthemed). Screenshots go to test-output/ (ignored by git).
 from backend.throwaway import Instance
 from backend.throwaway import make_instance
 from pathlib import Path
+
 import os
 import pytest
 import subprocess

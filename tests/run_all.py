@@ -10,6 +10,7 @@ skipped); the exit status is non-zero when anything failed or a suite could not 
 """
 
 from pathlib import Path
+
 import re
 import subprocess
 import sys

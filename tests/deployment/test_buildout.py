@@ -4,6 +4,7 @@ from backend import buildout_versions
 from backend.server import wait_until_up
 from backend.throwaway import free_port
 from pathlib import Path
+
 import os
 import pytest
 import requests

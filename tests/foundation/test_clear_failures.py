@@ -3,6 +3,7 @@ traceback, and no data touched."""
 
 from backend.throwaway import make_instance
 from pathlib import Path
+
 import hashlib
 import socket
 import subprocess

@@ -2,6 +2,7 @@
 
 from backend import render_instance
 from pathlib import Path
+
 import configparser
 import pytest
 import subprocess

@@ -4,6 +4,7 @@ administrator's password never fixed, content kept across restarts and re-runs."
 from backend.server import wait_until_up
 from backend.throwaway import make_instance
 from pathlib import Path
+
 import os
 import pytest
 import requests
