@@ -4,6 +4,7 @@ python backend/buildout_versions.py [--requirements requirements.txt] [--output 
 """
 
 from pathlib import Path
+
 import argparse
 import re
 import sys

@@ -16,6 +16,7 @@ Run inside Zope with the instance's configuration::
 """
 
 from pathlib import Path
+
 import os
 import secrets
 import sys

@@ -9,6 +9,7 @@ particular range of it), followed by the editable add-on. The lock is then check
 """
 
 from pathlib import Path
+
 import argparse
 import subprocess
 import sys

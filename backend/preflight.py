@@ -11,6 +11,7 @@ the checks that run before the virtual environment exists.
 """
 
 from pathlib import Path
+
 import errno
 import shutil
 import socket

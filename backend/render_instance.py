@@ -15,6 +15,7 @@ Usage::
 from __future__ import annotations
 
 from pathlib import Path
+
 import argparse
 import copy
 import os

@@ -10,6 +10,7 @@ how to fix it when not (see backend/preflight.py).
 """
 
 from pathlib import Path
+
 import argparse
 import os
 import signal

@@ -9,6 +9,7 @@ from backend import render_instance
 from backend import server
 from dataclasses import dataclass
 from pathlib import Path
+
 import os
 import secrets
 import socket

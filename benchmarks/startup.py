@@ -11,6 +11,7 @@ test-output/bench-startup.json.
 
 from backend.throwaway import make_instance
 from pathlib import Path
+
 import argparse
 import json
 import statistics

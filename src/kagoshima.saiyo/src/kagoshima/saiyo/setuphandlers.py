@@ -2,6 +2,7 @@
 
 from plone.base.interfaces import INonInstallable
 from zope.interface import implementer
+
 import logging
 
 

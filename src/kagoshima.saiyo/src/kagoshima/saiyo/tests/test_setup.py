@@ -9,6 +9,7 @@ from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import TEST_USER_ID
 from plone.browserlayer.utils import registered_layers
 from plone.testing.zope import Browser
+
 import transaction
 import unittest
 
@@ -20,13 +21,13 @@ class TestInstall(unittest.TestCase):
         self.portal = self.layer["portal"]
 
     def test_product_installed(self):
-        from Products.CMFPlone.utils import get_installer
+        from plone.base.utils import get_installer
 
         installer = get_installer(self.portal, self.layer["request"])
         self.assertTrue(installer.is_product_installed("kagoshima.saiyo"))
 
     def test_dependencies_installed(self):
-        from Products.CMFPlone.utils import get_installer
+        from plone.base.utils import get_installer
 
         installer = get_installer(self.portal, self.layer["request"])
         for name in ("plone.app.mosaic", "plone.restapi", "plone.app.caching"):
@@ -52,7 +53,7 @@ class TestUninstall(unittest.TestCase):
     layer = KAGOSHIMA_SAIYO_INTEGRATION_TESTING
 
     def setUp(self):
-        from Products.CMFPlone.utils import get_installer
+        from plone.base.utils import get_installer
 
         self.portal = self.layer["portal"]
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
@@ -74,7 +75,7 @@ class TestAddonsControlPanel(unittest.TestCase):
     layer = KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
 
     def test_activate_from_control_panel(self):
-        from Products.CMFPlone.utils import get_installer
+        from plone.base.utils import get_installer
 
         portal = self.layer["portal"]
         get_installer(portal, self.layer["request"]).uninstall_product("kagoshima.saiyo")
