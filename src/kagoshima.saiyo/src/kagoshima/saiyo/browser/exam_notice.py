@@ -1,5 +1,6 @@
 """The ExamNotice page and the exam list with filters."""
 
+from kagoshima.saiyo.browser.exams import badge_class
 from kagoshima.saiyo.browser.exams import query_notices
 from kagoshima.saiyo.browser.exams import summaries
 from kagoshima.saiyo.content import exam_status
@@ -25,6 +26,10 @@ class ExamNoticeView(BrowserView):
     @property
     def status_label(self):
         return exam_status.label(self.status)
+
+    @property
+    def badge_class(self):
+        return badge_class(self.status)
 
     @property
     def accepting(self):

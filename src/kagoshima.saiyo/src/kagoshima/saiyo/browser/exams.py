@@ -20,6 +20,21 @@ DATE_FIELDS = (
 )
 
 
+# Bootstrap colour utilities (contrast ≥ 4.5:1 in Barceloneta) per status, until the
+# site theme styles .saiyo-status--<token> itself.
+BADGE_CLASSES = {
+    "open": "text-bg-success",
+    "upcoming": "text-bg-primary",
+    "preparing": "text-bg-secondary",
+    "closed": "text-bg-warning",
+    "finished": "text-bg-dark",
+}
+
+
+def badge_class(status: str) -> str:
+    return f"badge saiyo-status saiyo-status--{status} {BADGE_CLASSES.get(status, 'text-bg-secondary')}"
+
+
 def status_of_brain(brain, now=None) -> str:
     return exam_status.compute_status(
         now=now, **{name: getattr(brain, name, None) or None for name in DATE_FIELDS}
@@ -51,6 +66,7 @@ class NoticeSummary:
         ]
         self.status = status_of_brain(brain, now)
         self.status_label = exam_status.label(self.status)
+        self.badge_class = badge_class(self.status)
         self.application_start = brain.application_start or None
         self.application_end = brain.application_end or None
         self.first_exam_date = brain.first_exam_date or None

@@ -3,6 +3,7 @@
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from kagoshima.saiyo.browser.exams import badge_class
 from kagoshima.saiyo.browser.exams import query_notices
 from kagoshima.saiyo.browser.exams import status_of_brain
 from kagoshima.saiyo.content import exam_status
@@ -55,6 +56,7 @@ class ScheduleView(BrowserView):
                     "fiscal_year": notice.fiscal_year,
                     "status": status,
                     "status_label": exam_status.label(status),
+                    "badge_class": badge_class(status),
                     "application": self._period(notice.application_start, notice.application_end, time=True),
                     "first_exam": wareki.format_date(notice.first_exam_date, weekday=True)
                     if notice.first_exam_date
