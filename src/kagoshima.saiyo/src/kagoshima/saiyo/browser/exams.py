@@ -10,16 +10,6 @@ from kagoshima.saiyo.vocabularies import term_title
 from plone import api
 
 
-DATE_FIELDS = (
-    "guide_release_date",
-    "application_start",
-    "application_end",
-    "first_exam_date",
-    "second_exam_start",
-    "second_exam_end",
-)
-
-
 # Bootstrap colour utilities (contrast ≥ 4.5:1 in Barceloneta) per status, until the
 # site theme styles .saiyo-status--<token> itself.
 BADGE_CLASSES = {
@@ -37,7 +27,7 @@ def badge_class(status: str) -> str:
 
 def status_of_brain(brain, now=None) -> str:
     return exam_status.compute_status(
-        now=now, **{name: getattr(brain, name, None) or None for name in DATE_FIELDS}
+        now=now, **{name: getattr(brain, name, None) or None for name in exam_status.FIELDS}
     )
 
 
