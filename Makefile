@@ -14,7 +14,7 @@ PORT ?=
 RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
 STAMP := $(VENV)/.installed
 
-.PHONY: help install instance site run start stop status test test-addon test-project lint reset clean lock buildout bench
+.PHONY: help install instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -85,5 +85,9 @@ buildout: install ## Build the same deployment with zc.buildout (bin/instance)
 	$(BIN)/python backend/buildout_versions.py
 	$(BIN)/buildout -c buildout.cfg
 
-bench: site ## Measure start-up time and idle memory of the instance
+bench: site ## Measure start-up time, idle memory and the page-view collector's throughput
 	$(BIN)/python -m benchmarks.startup
+	$(BIN)/python -m benchmarks.pageviews
+
+report: install ## Write last month's page-view report (CSV, .xlsx) into instance/var/reports
+	$(BIN)/python -m backend.pageview_report
