@@ -21,6 +21,10 @@ class HiddenProfiles:
 
 def post_install(context):
     """Post-install step of the default profile."""
+    from kagoshima.saiyo.workflows.setup import post_install as workflows_post_install
+    from Products.CMFCore.utils import getToolByName
+
+    workflows_post_install(getToolByName(context, "portal_url").getPortalObject())
     logger.info("kagoshima.saiyo: default profile applied")
 
 
