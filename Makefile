@@ -14,7 +14,7 @@ PORT ?=
 RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
 STAMP := $(VENV)/.installed
 
-.PHONY: help install instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report
+.PHONY: help install instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -91,3 +91,6 @@ bench: site ## Measure start-up time, idle memory and the page-view collector's 
 
 report: install ## Write last month's page-view report (CSV, .xlsx) into instance/var/reports
 	$(BIN)/python -m backend.pageview_report
+
+schedule: install ## Publish reserved pages at 公開日時, expire pages past 公開終了日時 (cron: every 5 min; SITE_URL=… for mail links)
+	$(BIN)/zconsole run instance/etc/zope.conf backend/publish_schedule.py $(if $(SITE_URL),--site-url $(SITE_URL),) 2> >(grep -v '^WARNING:' >&2)
