@@ -46,7 +46,6 @@ both files were written; the files of a month are overwritten when it is run aga
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import argparse
 import os
@@ -122,15 +121,6 @@ def open_read_only(zope_conf: Path):
     return app
 
 
-def serve_at(site, url: str) -> None:
-    """Make absolute_url() give addresses under ``url``, as the reverse proxy's virtual host does."""
-    parts = urlsplit(url.rstrip("/"))
-    request = site.REQUEST
-    request.setServerURL(protocol=parts.scheme or "https", hostname=parts.hostname, port=parts.port)
-    request.setVirtualRoot([part for part in parts.path.split("/") if part])
-    request.other["VirtualRootPhysicalPath"] = site.getPhysicalPath()  # after: setVirtualRoot resets it
-
-
 def write_report(app, args) -> int:
     from kagoshima.saiyo.analytics import report
     from kagoshima.saiyo.analytics import store
@@ -146,6 +136,8 @@ def write_report(app, args) -> int:
         return 2
     setSite(site)
     if args.site_url:
+        from backend.zope_request import serve_at
+
         serve_at(site, args.site_url)
     month = args.month or store.previous_month()
     if not store.valid_month(month):

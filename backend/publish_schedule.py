@@ -48,7 +48,6 @@ A GET answers 405. Either way the answer is the same summary line.
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import argparse
 import sys
@@ -66,23 +65,22 @@ def site_id() -> str:
 
 
 def script_args(argv: list) -> list:
-    """The arguments after this script's name: zconsole leaves its own in sys.argv."""
+    """The arguments after this script's name: zconsole leaves its own in sys.argv.
+
+    Also puts the repository on sys.path, so that ``backend`` imports as it does for
+    ``python -m``: zconsole runs this file without its folder on the path.
+    """
     for index, arg in enumerate(argv):
         if Path(arg).name == "publish_schedule.py":
+            root = str(Path(arg).resolve().parent.parent)
+            if root not in sys.path:
+                sys.path.insert(0, root)
             return argv[index + 1 :]
     return argv[1:]
 
 
-def serve_at(site, url: str) -> None:
-    """Make absolute_url() give addresses under ``url``, as the reverse proxy's virtual host does."""
-    parts = urlsplit(url.rstrip("/"))
-    request = site.REQUEST
-    request.setServerURL(protocol=parts.scheme or "https", hostname=parts.hostname, port=parts.port)
-    request.setVirtualRoot([part for part in parts.path.split("/") if part])
-    request.other["VirtualRootPhysicalPath"] = site.getPhysicalPath()  # after: setVirtualRoot resets it
-
-
 def main(app, argv) -> int:
+    from backend.zope_request import serve_at
     from kagoshima.saiyo.workflows.schedule import apply_schedule
     from kagoshima.saiyo.workflows.schedule import summary
     from Testing.makerequest import makerequest
