@@ -73,3 +73,12 @@ def make_instance(base: Path, profile: str = "development", port: int | None = N
     config = render_instance.load_profile(profile, [f"server.port={port}", "server.host='127.0.0.1'"])
     render_instance.write_instance(render_instance.resolve_paths(config, var, etc))
     return Instance(etc=etc, var=var, port=port, admin_password=secrets.token_urlsafe(16))
+
+
+def make_demo_site(base: Path) -> Instance:
+    """A throwaway instance with the site and its demo content, as 'make run' creates them."""
+    instance = make_instance(base)
+    created = instance.create_site("--demo")
+    if created.returncode != 0:
+        raise RuntimeError(f"site creation failed:\n{created.stdout}{created.stderr}")
+    return instance

@@ -22,7 +22,7 @@ and the load generator itself: compare figures from the same run, not across run
 
 from backend.server import wait_until_up
 from backend.throwaway import free_port
-from backend.throwaway import make_instance
+from backend.throwaway import make_demo_site
 from pathlib import Path
 
 import argparse
@@ -229,11 +229,7 @@ def main(argv=None) -> int:
     parser.add_argument("--pages", type=int, default=60, help="top-page renders per latency measurement")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="saiyo-bench-pv-") as tmp:
-        instance = make_instance(Path(tmp))
-        created = instance.create_site("--demo")
-        if created.returncode != 0:
-            print(created.stdout + created.stderr, file=sys.stderr)
-            return 1
+        instance = make_demo_site(Path(tmp))
         if instance.start() != 0:
             return 1
         collector = None

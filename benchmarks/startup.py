@@ -9,7 +9,7 @@ views and a short idle pause. Results are printed and written to
 test-output/bench-startup.json.
 """
 
-from backend.throwaway import make_instance
+from backend.throwaway import make_demo_site
 from pathlib import Path
 
 import argparse
@@ -79,11 +79,7 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="saiyo-bench-") as tmp:
-        instance = make_instance(Path(tmp))
-        created = instance.create_site("--demo")
-        if created.returncode != 0:
-            print(created.stdout + created.stderr, file=sys.stderr)
-            return 1
+        instance = make_demo_site(Path(tmp))
         runs = [one_start(instance) for _ in range(args.runs)]
     for number, run in enumerate(runs, 1):
         print(

@@ -59,6 +59,17 @@ class TestControlPanel(unittest.TestCase):
         self.browser.handleErrors = False
         self.browser.addHeader("Authorization", f"Basic {SITE_OWNER_NAME}:{SITE_OWNER_PASSWORD}")
 
+    def token_fields(self, field):
+        """Names of the token inputs of the visible rows of a list (not the template rows)."""
+        return [
+            name
+            for name in self.browser.contents.split('"')
+            if name.startswith(f"form.widgets.{field}.")
+            and name.endswith(".widgets.token")
+            and ".TT." not in name
+            and ".AA." not in name
+        ]
+
     def open_panel(self):
         self.browser.open(self.portal.absolute_url() + "/@@saiyo-vocabularies")
 
@@ -84,14 +95,7 @@ class TestControlPanel(unittest.TestCase):
     def test_a_token_in_use_cannot_be_removed(self):
         before = api.portal.get_registry_record("kagoshima.saiyo.vocabularies.faq_categories")
         self.open_panel()
-        token_fields = [
-            name
-            for name in self.browser.contents.split('"')
-            if name.startswith("form.widgets.faq_categories.")
-            and name.endswith(".widgets.token")
-            and ".TT." not in name
-            and ".AA." not in name
-        ]
+        token_fields = self.token_fields("faq_categories")
         for name in token_fields:
             if self.browser.getControl(name=name).value == "kyuyo":
                 self.browser.getControl(name=name).value = "kyuyo-renamed"
@@ -106,14 +110,7 @@ class TestControlPanel(unittest.TestCase):
 
     def test_bad_token_is_refused(self):
         self.open_panel()
-        token_fields = [
-            name
-            for name in self.browser.contents.split('"')
-            if name.startswith("form.widgets.exam_venues.")
-            and name.endswith(".widgets.token")
-            and ".TT." not in name
-            and ".AA." not in name
-        ]
+        token_fields = self.token_fields("exam_venues")
         self.browser.getControl(name=token_fields[0]).value = "鹿児島"
         self.browser.getControl(name="form.buttons.save").click()
         self.assertIn("トークンは半角の英小文字・数字・ハイフンで書いてください", self.browser.contents)
