@@ -82,6 +82,12 @@ def ensure_admin(app, settings) -> None:
         say(f"created the Zope administrator {ADMIN_USER!r} with the password from SAIYO_ADMIN_PASSWORD")
 
 
+def act_as_admin(app) -> None:
+    from AccessControl.SecurityManagement import newSecurityManager
+
+    newSecurityManager(None, app.acl_users.getUserById(ADMIN_USER).__of__(app.acl_users))
+
+
 def create(app, site_id):
     from plone.distribution.api import site as site_api
 
@@ -128,9 +134,12 @@ def main(app, argv) -> int:
     else:
         say(f"site {site_id!r} exists: keeping its content, checking the add-on")
         created = False
-    bring_up_to_date(site, demo)
     # After the site exists: creating it replaces Zope's root user folder with PAS.
     ensure_admin(app, settings)
+    # Install, upgrade and add the demo content as the administrator, so the pages'
+    # history names a person instead of "anonymous".
+    act_as_admin(app)
+    bring_up_to_date(site, demo)
     transaction.get().note(f"backend/create_site.py ({'created' if created else 'updated'})")
     transaction.commit()
     say(f"site {site_id!r} is ready")
