@@ -14,7 +14,7 @@ PORT ?=
 RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
 STAMP := $(VENV)/.installed
 
-.PHONY: help install instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule
+.PHONY: help install instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -32,7 +32,13 @@ $(STAMP): requirements.txt src/kagoshima.saiyo/pyproject.toml
 	$(BIN)/python -m pip check
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the pinned requirements (only when they changed)
+# Compiled translations (.mo) are build products: made from the .po catalogs whenever those change.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/kagoshima.saiyo/src/kagoshima/saiyo/locales/*/LC_MESSAGES/*.po))
+
+$(MO_FILES): %.mo: %.po $(STAMP)
+	$(BIN)/python -m backend.compile_translations
+
+install: $(STAMP) $(MO_FILES) ## Create .venv, install the pinned requirements (only when they changed) and compile the translations
 
 instance: install ## Render instance/etc from profiles/$(PROFILE).toml (PORT=… overrides the port)
 	$(BIN)/python -m backend.render_instance --profile $(PROFILE) $(RENDER_SET)
@@ -84,6 +90,9 @@ lock: ## Re-resolve requirements.in into the pinned requirements.txt
 buildout: install ## Build the same deployment with zc.buildout (bin/instance)
 	$(BIN)/python backend/buildout_versions.py
 	$(BIN)/buildout -c buildout.cfg
+
+manuals: install ## Build the Japanese manuals (docs/manuals/*.md) into Word files in build/manuals/ (needs pandoc)
+	$(BIN)/python -m backend.build_manuals
 
 bench: site ## Measure start-up time, idle memory and the page-view collector's throughput
 	$(BIN)/python -m benchmarks.startup
