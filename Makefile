@@ -14,7 +14,7 @@ PORT ?=
 RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
 STAMP := $(VENV)/.installed
 
-.PHONY: help install instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals
+.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -40,6 +40,16 @@ $(MO_FILES): %.mo: %.po $(STAMP)
 
 install: $(STAMP) $(MO_FILES) ## Create .venv, install the pinned requirements (only when they changed) and compile the translations
 
+# axe-core and Lighthouse for the browser tests and benchmarks, pinned in tools/node/package-lock.json.
+NODE_STAMP := tools/node/node_modules/.installed
+
+$(NODE_STAMP): tools/node/package.json tools/node/package-lock.json
+	@command -v npm >/dev/null || { echo "エラー: npm がありません（apt-get install npm）/ Error: npm is missing (apt-get install npm)"; exit 1; }
+	cd tools/node && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+node-tools: $(NODE_STAMP) ## Install axe-core and Lighthouse (npm ci in tools/node) for the browser tests and benchmarks
+
 instance: install ## Render instance/etc from profiles/$(PROFILE).toml (PORT=… overrides the port)
 	$(BIN)/python -m backend.render_instance --profile $(PROFILE) $(RENDER_SET)
 
@@ -59,13 +69,13 @@ stop: ## Stop the background server
 status: ## Say whether the background server runs
 	@$(BIN)/python -m backend.server status
 
-test: install ## Run every test (add-on + project); last line "N passed, N failed"
+test: install node-tools ## Run every test (add-on + project); last line "N passed, N failed"
 	$(BIN)/python -m tests.run_all
 
 test-addon: install ## Run only the add-on tests (zope.testrunner)
 	$(BIN)/zope-testrunner --test-path src/kagoshima.saiyo/src --all
 
-test-project: install ## Run only the project tests (pytest: real server, Chromium)
+test-project: install node-tools ## Run only the project tests (pytest: real server, Chromium)
 	$(BIN)/python -m pytest tests
 
 lint: install ## Check the code with ruff
