@@ -1,0 +1,70 @@
+"""The Japanese manuals build into Word files that keep every chapter, and stay true to the Makefile."""
+
+from backend import build_manuals
+from pathlib import Path
+
+import pytest
+import re
+import shutil
+import zipfile
+
+
+ROOT = Path(__file__).resolve().parents[2]
+MANUALS = sorted((ROOT / "docs" / "manuals").glob("*.md"))
+
+
+def headings(markdown: str, level: int) -> list[str]:
+    prefix = "#" * level + " "
+    return [line[len(prefix) :].strip() for line in markdown.splitlines() if line.startswith(prefix)]
+
+
+def paragraphs(document_xml: str, style: str) -> list[str]:
+    """Texts of the paragraphs with the given Word style, in order."""
+    found = []
+    for paragraph in re.findall(r"<w:p>.*?</w:p>|<w:p .*?</w:p>", document_xml, flags=re.S):
+        if f'<w:pStyle w:val="{style}" />' in paragraph:
+            found.append("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph)))
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    if shutil.which("pandoc") is None:
+        pytest.fail("pandoc is missing: install it with 'apt-get install pandoc' (.ci/run does)")
+    output = tmp_path_factory.mktemp("manuals")
+    return {path.stem: path for path in build_manuals.build(output)}
+
+
+def test_every_manual_becomes_a_word_file(built):
+    assert MANUALS, "docs/manuals has no manuals"
+    assert sorted(built) == [path.stem for path in MANUALS]
+
+
+@pytest.mark.parametrize("source", MANUALS, ids=lambda path: path.stem)
+def test_word_file_keeps_every_chapter_and_section_in_order(built, source):
+    markdown = source.read_text(encoding="utf-8")
+    with zipfile.ZipFile(built[source.stem]) as docx:
+        document = docx.read("word/document.xml").decode("utf-8")
+        styles = docx.read("word/styles.xml").decode("utf-8")
+    assert paragraphs(document, "Heading1") == headings(markdown, 1)
+    assert paragraphs(document, "Heading2") == headings(markdown, 2)
+    assert paragraphs(document, "TOCHeading") == ["目次"]
+    title = re.search(r"^title: (.+)$", markdown, flags=re.M).group(1)
+    assert paragraphs(document, "Title") == [title]
+    # Japanese fonts and proofing language are the document defaults.
+    assert 'w:eastAsia="游ゴシック"' in styles
+    assert '<w:lang w:eastAsia="ja-JP" w:val="ja-JP" />' in styles
+
+
+def test_make_targets_named_in_the_documents_exist():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-zA-Z0-9_-]+):", makefile, flags=re.M))
+    documents = [*MANUALS, ROOT / "README.md"]
+    named = {
+        (path.name, target)
+        for path in documents
+        for target in re.findall(r"`make ([a-z0-9_-]+)", path.read_text(encoding="utf-8"))
+    }
+    assert named, "no make targets are named in the documents"
+    missing = sorted((name, target) for name, target in named if target not in targets)
+    assert missing == []
