@@ -178,6 +178,19 @@ class TestViews(unittest.TestCase):
         with self.assertRaises(Unauthorized):
             self.obj.restrictedTraverse("@@saiyo-schedule-publish")
 
+    def menu_ids(self, obj):
+        actions = api.portal.get_tool("portal_actions").listFilteredActionsFor(obj)
+        return [action["id"] for action in actions.get("object_buttons", [])]
+
+    def test_menu_offers_reservation_on_pending_items_to_reviewers_only(self):
+        draft = api.content.create(container=self.portal, type="Document", id="draft", title="下書き")
+        setRoles(self.portal, TEST_USER_ID, ["Reviewer"])
+        self.assertIn("saiyo_schedule_publish", self.menu_ids(self.obj))
+        self.assertNotIn("saiyo_schedule_publish", self.menu_ids(draft))
+        setRoles(self.portal, TEST_USER_ID, ["Member"])
+        self.obj.manage_setLocalRoles(TEST_USER_ID, ["Owner"])
+        self.assertNotIn("saiyo_schedule_publish", self.menu_ids(self.obj))
+
     def test_run_view_is_manager_only(self):
         permission = "kagoshima.saiyo: Run schedule"
         roles = {r["name"] for r in self.portal.rolesOfPermission(permission) if r["selected"]}

@@ -46,7 +46,28 @@ class TestInstall(unittest.TestCase):
 
     def test_profile_version(self):
         setup = api.portal.get_tool("portal_setup")
-        self.assertEqual(setup.getLastVersionForProfile("kagoshima.saiyo:default"), ("1002",))
+        declared = setup.getVersionForProfile("kagoshima.saiyo:default")
+        self.assertEqual(setup.getLastVersionForProfile("kagoshima.saiyo:default"), (declared,))
+
+    def test_upgrade_steps_chain_from_first_release_to_current_version(self):
+        """Every version from 1000 on has exactly one way forward, ending at metadata.xml's."""
+        setup = api.portal.get_tool("portal_setup")
+        declared = setup.getVersionForProfile("kagoshima.saiyo:default")
+        steps = setup.listUpgrades("kagoshima.saiyo:default", show_old=True)
+        steps = [step for step in steps if not isinstance(step, list)] + [
+            inner for step in steps if isinstance(step, list) for inner in step
+        ]
+        forward = {}
+        for step in steps:
+            source = ".".join(step["ssource"]) if isinstance(step["ssource"], tuple) else step["ssource"]
+            forward.setdefault(source, set()).add(step["sdest"])
+        version, seen = "1000", []
+        while version != declared:
+            self.assertEqual(len(forward.get(version, ())), 1, f"upgrade steps leaving {version}: {forward}")
+            version = next(iter(forward[version]))
+            self.assertNotIn(version, seen)
+            seen.append(version)
+        self.assertNotIn(declared, forward, "an upgrade step leaves the current version")
 
 
 class TestUninstall(unittest.TestCase):
