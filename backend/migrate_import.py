@@ -52,13 +52,19 @@ def script_args(argv: list) -> list:
 
 
 def old_path_forms(path: str) -> set[str]:
-    """The forms under which an old page was reachable: with/without index.html, .html, slash."""
-    forms = {path}
-    if path.endswith("/index.html"):
-        forms.add(path[: -len("index.html")])
-    elif path.endswith(".html"):
-        forms.add(path[: -len(".html")])
-    return {form.rstrip("/") or "/" for form in forms}
+    """The forms under which an old page was reachable: ``/a/b``, ``/a/b.html``, ``/a/b/index.html``
+    (and ``/a/b/``, which the redirection storage treats as ``/a/b``). The site root is left out."""
+    base = path.rstrip("/")
+    for suffix in ("/index.html", "/index.htm", ".html", ".htm"):
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+            break
+    forms = {path.rstrip("/")}
+    if base:
+        forms |= {base, base + ".html", base + "/index.html"}
+    else:
+        forms |= {"/index.html"}
+    return {form for form in forms if form and form != "/"}
 
 
 class Importer:
@@ -97,8 +103,8 @@ class Importer:
             raise RuntimeError("collective.exportimport がこの項目を取り込みませんでした（ログを参照）")
         return data
 
-    def import_item(self, item) -> str:
-        """created / updated / unchanged for one item (raises on failure)."""
+    def import_item(self, item) -> tuple[str, str]:
+        """(created / updated / unchanged, path in the site) for one item; raises on failure."""
         from Acquisition import aq_base
         from Acquisition import aq_parent
 
@@ -106,7 +112,7 @@ class Importer:
         existing = self.by_uid(item["UID"])
         if existing is not None:
             if getattr(aq_base(existing), MARKER, {}).get("hash") == marker["hash"]:
-                return "unchanged"
+                return "unchanged", self.relative(existing)
             item = copy.deepcopy(item)
             path = self.relative(existing)
             parent = self.relative(aq_parent(existing))
@@ -130,7 +136,7 @@ class Importer:
         if obj is None:
             raise RuntimeError("取り込んだはずの項目が見つかりません")
         setattr(obj, MARKER, {"source": marker["source"], "hash": marker["hash"]})
-        return status
+        return status, self.relative(obj)
 
 
 def main(app, argv) -> int:
@@ -176,14 +182,16 @@ def main(app, argv) -> int:
                 results[item["@id"]] = {"status": "failed", "error": f"{type(error).__name__}: {error}"}
     by_uid = {item["UID"]: item for item in items}
     for old_path, uids in pages["groups"].items():
-        statuses = []
+        statuses, paths = [], []
         try:
             for uid in uids:
-                statuses.append(importer.import_item(by_uid[uid]))
+                status, path = importer.import_item(by_uid[uid])
+                statuses.append(status)
+                paths.append(path)
             transaction.get().note(f"migration: {old_path}")
             transaction.commit()
             status = "created" if "created" in statuses else "updated" if "updated" in statuses else "unchanged"
-            results[old_path] = {"status": status}
+            results[old_path] = {"status": status, "path": paths[0] if paths else ""}
         except Exception as error:
             transaction.abort()
             log.error("page %s failed: %s", old_path, error, exc_info=True)
@@ -195,20 +203,22 @@ def main(app, argv) -> int:
     for page in pages["pages"]:
         owner = group_of_source.get(page["path"])
         if page["kind"] == "asset" and page["path"] not in results and owner in results:
-            results[page["path"]] = results[owner]
+            result = dict(results[owner])
+            uid = next(u for u in pages["groups"][owner] if by_uid[u]["_migration"]["source"] == page["path"])
+            obj = importer.by_uid(uid)
+            result["path"] = importer.relative(obj) if obj is not None else ""
+            results[page["path"]] = result
 
     storage = getUtility(IRedirectionStorage)
     added = 0
     for old_path, target in redirects.items():
-        if target["uid"]:
-            obj = importer.by_uid(target["uid"])
-            if obj is None:
-                continue
+        obj = importer.by_uid(target["uid"]) if target["uid"] else None
+        if obj is not None:
             new_path = "/".join(obj.getPhysicalPath())
-        else:
+        else:  # a folder the site already had (e.g. /faq), or a fixed target of a rule
             new_path = importer.site_path + ("/" + target["path"] if target["path"] else "")
         for form in old_path_forms(old_path):
-            old_full = importer.site_path + ("" if form == "/" else form)
+            old_full = importer.site_path + form
             if old_full != new_path and storage.get(old_full) != new_path:
                 storage.add(old_full, new_path)
                 added += 1

@@ -124,7 +124,8 @@ class Builder:
         self.asset_home: dict[str, str] = {}  # canonical asset path -> container path
         self.asset_owner: dict[str, str] = {}  # canonical asset path -> the first page using it
         self.emitted: set[str] = set()
-        self.used_ids: set[str] = set()
+        # folders named in the rules are never taken by a page's id
+        self.used_ids: set[str] = {r["container"] for r in rules["rules"] if r.get("container")} | {"kyu-site/files"}
 
     # ---------------------------------------------------------------- ids and paths
     def _unique(self, container: str, wanted: str) -> str:

@@ -43,6 +43,11 @@ def load(out: Path) -> list[dict]:
             result = results.get(page["path"])
             if result:
                 page["import_status"] = result["status"]
+                if result.get("path") and page["target_type"] != "FAQ" and result["path"] != page["target"]:
+                    page["reason"] = (page["reason"] + " " if page["reason"] else "") + (
+                        f"（{page['target']} には別のページがあるため {result['path']} に置きました）"
+                    )
+                    page["target"] = result["path"]
                 if result["status"] == "failed":
                     page["fate"] = "failed"
                     page["error"] = result.get("error", "")

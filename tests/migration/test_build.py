@@ -139,7 +139,7 @@ def test_assets_next_to_their_page_and_links_rewritten(built):
     _, items, pages, _ = built
     assert pages["/pdf/tandai_r03_annai.pdf"]["target"] == "shiken/annai/tandai-2021/tandai-r03-annai.pdf"
     assert item_at(items, "shiken/annai/tandai-2021/shiken-flow.png")["@type"] == "Image"
-    listing = item_at(items, "kyu-site/info/about-test")["text"]["data"]
+    listing = item_at(items, "kyu-site/about-test")["text"]["data"]
     assert "saiyo.pref.kagoshima.jp" not in listing
     assert listing.count("resolveuid/") == 5
     links = item_at(items, "kyu-site/link")["text"]["data"]
