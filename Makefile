@@ -128,3 +128,9 @@ migrate-import: instance ## Import (again) the JSON of the last migration build 
 	$(BIN)/zconsole run instance/etc/zope.conf backend/migrate_import.py "$(MIGRATION_OUT)" 2> >(grep -v '^WARNING:' >&2) || status=$$?; \
 	$(BIN)/python -m migration report --out "$(MIGRATION_OUT)" || status=1; \
 	exit $$status
+
+# Handover export (issue 6): every object, relation, local role, redirect, state, user and group.
+EXPORT_OUT ?= instance/var/export/saiyo-export-$(shell date +%Y%m%d)
+
+export: instance ## Write the handover export (JSON, blobs, CSV per type, Japanese README) and its zip (server stopped)
+	$(BIN)/zconsole run instance/etc/zope.conf backend/export_site.py "$(EXPORT_OUT)" 2> >(grep -v '^WARNING:' >&2)
