@@ -33,17 +33,21 @@ def main(argv=None) -> int:
         rules = build.load_rules(args.rules)
         started = time.perf_counter()
         if args.source.startswith(("http://", "https://")):
-            folder, crawl_failures = source.crawl(args.source, args.out / "crawl", delay=args.delay)
+            folder, crawl_notes = source.crawl(
+                args.source, args.out / "crawl", delay=args.delay, also_hosts={rules.get("site_host")}
+            )
         else:
-            folder, crawl_failures = Path(args.source), {}
+            folder, crawl_notes = Path(args.source), {}
             if not folder.is_dir():
                 print(f"エラー: 移行元のフォルダ {folder} がありません / Error: no such folder: {folder}", file=sys.stderr)
                 return 2
         fetched = list(source.read_mirror(folder, rules.get("site_host")))
         builder = build.Builder(fetched, rules)
         builder.run()
-        for path, error in crawl_failures.items():
-            builder.reports[path] = build.PageReport(path=path, fate="failed", error=error)
+        for path, (fate, reason) in crawl_notes.items():
+            builder.reports[path] = build.PageReport(
+                path=path, fate=fate, error=reason if fate == "failed" else "", reason=reason if fate != "failed" else ""
+            )
         build.write(builder, args.out)
         seconds = time.perf_counter() - started
         pages = sum(1 for r in builder.reports.values() if r.kind == "page")

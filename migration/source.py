@@ -99,8 +99,16 @@ def _cache_file(cache: Path, path: str) -> Path:
     return cache / relative
 
 
-def crawl(base_url: str, cache: Path, delay: float = 1.0, limit: int = 5000, session=None, user_agent=None):
-    """Crawl ``base_url`` into ``cache`` (resumable) and return the cache folder to read as a mirror."""
+def crawl(
+    base_url: str, cache: Path, delay: float = 1.0, limit: int = 5000, session=None, user_agent=None, also_hosts=()
+):
+    """Crawl ``base_url`` into ``cache/<host>/`` (resumable).
+
+    Returns that folder (read it with :func:`read_mirror`) and ``{path: (fate, reason)}`` for
+    the URLs not fetched (``skipped`` by robots.txt, ``failed`` with the HTTP error).
+    Links to ``also_hosts`` (the site's own name in absolute links, either scheme) are
+    fetched from the base URL too.
+    """
     import requests
 
     session = session or requests.Session()
@@ -121,6 +129,7 @@ def crawl(base_url: str, cache: Path, delay: float = 1.0, limit: int = 5000, ses
     queue = state.get("queue") or [parts.path or "/"]
     seen = set(state.get("seen") or queue)
     failed = state.get("failed") or {}
+    skipped = state.get("skipped") or {}
     fetched_count = 0
     while queue and fetched_count < limit:
         path = queue.pop(0)
@@ -130,7 +139,7 @@ def crawl(base_url: str, cache: Path, delay: float = 1.0, limit: int = 5000, ses
             data = target.read_bytes()
             content_type = json.loads(headers_file.read_text(encoding="utf-8")).get("content-type")
         elif not robots.can_fetch(agent, origin + path):
-            failed[path] = "robots.txt により取得しません"
+            skipped[path] = "robots.txt で禁止されているため取得しません"
             continue
         else:
             time.sleep(delay)
@@ -148,6 +157,10 @@ def crawl(base_url: str, cache: Path, delay: float = 1.0, limit: int = 5000, ses
                         seen.add(new)
                         queue.append(new)
                 continue
+            if response.status_code in (404, 410):
+                # a dead link of the old site: reported with the page that links it
+                skipped[path] = f"旧サイトにありません（HTTP {response.status_code}、リンク切れ）"
+                continue
             if response.status_code != 200:
                 failed[path] = f"HTTP {response.status_code}"
                 continue
@@ -160,15 +173,18 @@ def crawl(base_url: str, cache: Path, delay: float = 1.0, limit: int = 5000, ses
             for raw in _LINK.findall(data):
                 link = urljoin(origin + path, raw.decode("ascii", errors="ignore"))
                 link_parts = urlsplit(link)
-                if link_parts.netloc != parts.netloc or link_parts.scheme not in ("http", "https"):
+                same = link_parts.netloc == parts.netloc or link_parts.hostname in also_hosts
+                if not same or link_parts.scheme not in ("http", "https"):
                     continue
                 new = link_parts.path or "/"
                 if new not in seen:
                     seen.add(new)
                     queue.append(new)
         state_file.write_text(
-            json.dumps({"queue": queue, "seen": sorted(seen), "failed": failed}, ensure_ascii=False),
+            json.dumps({"queue": queue, "seen": sorted(seen), "failed": failed, "skipped": skipped}, ensure_ascii=False),
             encoding="utf-8",
         )
     log.info("crawl: %d fetched, %d queued, %d failed", fetched_count, len(queue), len(failed))
-    return cache, failed
+    notes = {path: ("failed", reason) for path, reason in failed.items()}
+    notes.update({path: ("skipped", reason) for path, reason in skipped.items()})
+    return host_cache, notes
