@@ -14,7 +14,7 @@ PORT ?=
 RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
 STAMP := $(VENV)/.installed
 
-.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals
+.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals migrate migrate-import export
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -113,3 +113,24 @@ report: install ## Write last month's page-view report (CSV, .xlsx) into instanc
 
 schedule: install ## Publish reserved pages at 公開日時, expire pages past 公開終了日時 (cron: every 5 min; SITE_URL=… for mail links)
 	$(BIN)/zconsole run instance/etc/zope.conf backend/publish_schedule.py $(if $(SITE_URL),--site-url $(SITE_URL),) 2> >(grep -v '^WARNING:' >&2)
+
+# Old-site migration (issue 6): build (no Zope) -> import inside Zope -> report. The folder keeps the
+# JSON, the crawl cache (resumable) and the report, so a run can be inspected and replayed.
+MIGRATION_OUT ?= instance/var/migration
+
+migrate: instance ## Migrate the old site: SOURCE=<mirror folder or base URL> (server stopped); report in instance/var/migration
+	@test -n "$(SOURCE)" || { echo "エラー: SOURCE=<旧サイトのミラーのフォルダ または URL> を指定してください / Error: give SOURCE=<folder-or-url>"; exit 2; }
+	$(BIN)/python -m migration build "$(SOURCE)" --out "$(MIGRATION_OUT)"
+	@$(MAKE) --no-print-directory migrate-import MIGRATION_OUT="$(MIGRATION_OUT)"
+
+migrate-import: instance ## Import (again) the JSON of the last migration build in instance/var/migration and write the report
+	@status=0; \
+	$(BIN)/zconsole run instance/etc/zope.conf backend/migrate_import.py "$(MIGRATION_OUT)" 2> >(grep -v '^WARNING:' >&2) || status=$$?; \
+	$(BIN)/python -m migration report --out "$(MIGRATION_OUT)" || status=1; \
+	exit $$status
+
+# Handover export (issue 6): every object, relation, local role, redirect, state, user and group.
+EXPORT_OUT ?= instance/var/export/saiyo-export-$(shell date +%Y%m%d)
+
+export: instance ## Write the handover export (JSON, blobs, CSV per type, Japanese README) and its zip (server stopped)
+	$(BIN)/zconsole run instance/etc/zope.conf backend/export_site.py "$(EXPORT_OUT)" 2> >(grep -v '^WARNING:' >&2)

@@ -66,11 +66,14 @@ class Instance:
         return server.running_pid(server.settings(self.etc))
 
 
-def make_instance(base: Path, profile: str = "development", port: int | None = None) -> Instance:
-    """Render an instance below ``base`` (etc/ and var/); the site is not created yet."""
+def make_instance(base: Path, profile: str = "development", port: int | None = None, settings=()) -> Instance:
+    """Render an instance below ``base`` (etc/ and var/); the site is not created yet.
+
+    ``settings`` are extra ``key=value`` overrides of the profile (e.g. ``instance.debug_mode=false``).
+    """
     port = port or free_port()
     etc, var = base / "etc", base / "var"
-    config = render_instance.load_profile(profile, [f"server.port={port}", "server.host='127.0.0.1'"])
+    config = render_instance.load_profile(profile, [f"server.port={port}", "server.host='127.0.0.1'", *settings])
     render_instance.write_instance(render_instance.resolve_paths(config, var, etc))
     return Instance(etc=etc, var=var, port=port, admin_password=secrets.token_urlsafe(16))
 

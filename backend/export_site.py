@@ -1,0 +1,187 @@
+"""Handover export: everything in the site as collective.exportimport JSON, plus blobs and CSV.
+
+    make export                      (server stopped; writes instance/var/export/saiyo-export-<date>/ and .zip)
+    zconsole run instance/etc/zope.conf backend/export_site.py OUT_DIR
+
+What is written (see the Japanese README.md the export carries, ``backend/export_readme.md``):
+
+- ``content.json``: every content object (collective.exportimport's export_content: restapi
+  JSON, blobs base64-encoded, rich text with resolveuid links, review_state and workflow_history);
+- ``relations.json``, ``localroles.json``, ``ordering.json``, ``defaultpages.json``, ``redirects.json``;
+- ``members.json``: groups and users with their roles and properties, **without password hashes**;
+- ``workflow_states.json``: UID → path, type and review_state, for a quick look;
+- ``blobs/<path>/<field>/<file name>``: every file and image, as plain files;
+- ``csv/<type>.csv``: one table per content type (UTF-8 with BOM, opens in Excel).
+
+The folder is also zipped next to it. Import it into another Plone with
+``backend/import_export.py`` (or collective.exportimport's @@import_* forms).
+"""
+
+from pathlib import Path
+
+import base64
+import csv
+import json
+import shutil
+import sys
+import tomllib
+
+
+README = "export_readme.md"  # next to this script (zconsole runs it without __file__)
+FILES = ("relations", "localroles", "ordering", "defaultpages", "redirects", "members")
+
+
+def site_id() -> str:
+    from App.config import getConfiguration
+
+    recorded = Path(getConfiguration().instancehome) / "etc" / "instance.toml"
+    if recorded.is_file():
+        return tomllib.loads(recorded.read_text(encoding="utf-8")).get("site_id", "Plone")
+    return "Plone"
+
+
+def script_args(argv: list) -> list:
+    for index, arg in enumerate(argv):
+        if Path(arg).name == "export_site.py":
+            global README
+            README = str(Path(arg).resolve().with_name("export_readme.md"))
+            return argv[index + 1 :]
+    return argv[1:]
+
+
+def export_content(site, request) -> list[dict]:
+    from collective.exportimport.export_content import ExportContent
+    from collective.exportimport.interfaces import IBase64BlobsMarker
+    from collective.exportimport.interfaces import IMigrationMarker
+    from zope.interface import alsoProvides
+
+    view = ExportContent(site, request)
+    types = sorted(site.portal_types.listContentTypes())
+    view.portal_type = types
+    view.path = "/".join(site.getPhysicalPath())
+    view.depth = -1
+    view.include_blobs = 1
+    view.include_revisions = False
+    view.migration = True
+    view.write_errors = True
+    view.errors = []
+    alsoProvides(request, IBase64BlobsMarker)
+    alsoProvides(request, IMigrationMarker)
+    items = [item for item in view.export_content() if item]
+    if view.errors:
+        raise RuntimeError(f"some content could not be exported: {view.errors}")
+    return items
+
+
+def export_other(site, request) -> dict:
+    from collective.exportimport import export_other as other
+
+    members = other.ExportMembers(site, request)
+    users = [dict(member) for member in members.export_members()]
+    for user in users:
+        user.pop("password", None)  # never hand over password hashes
+    return {
+        "relations": other.ExportRelations(site, request).get_all_references(),
+        "localroles": other.ExportLocalRoles(site, request).all_localroles(),
+        "ordering": other.ExportOrdering(site, request).all_orders(),
+        "defaultpages": other.ExportDefaultPages(site, request).all_default_pages(),
+        "redirects": other.export_plone_redirects(),
+        "members": {"groups": members.export_groups(), "members": users},
+    }
+
+
+def relative_path(item: dict, site_url: str) -> str:
+    return item["@id"][len(site_url) :].lstrip("/")
+
+
+def is_blob(value) -> bool:
+    return isinstance(value, dict) and value.get("encoding") == "base64" and "data" in value and "filename" in value
+
+
+def cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        if "data" in value and "content-type" in value and not is_blob(value):
+            return value["data"]  # rich text
+        if "token" in value:
+            return value["token"]
+        if "@id" in value:
+            return value["@id"]
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def write_blobs_and_csv(items: list[dict], out: Path, site_url: str) -> dict:
+    by_type: dict[str, list[dict]] = {}
+    blob_count = 0
+    for item in items:
+        path = relative_path(item, site_url)
+        row = {"path": path}
+        for key, value in item.items():
+            if is_blob(value):
+                target = out / "blobs" / path / key / value["filename"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(base64.b64decode(value["data"]))
+                blob_count += 1
+                row[key] = f"blobs/{path}/{key}/{value['filename']}"
+            elif key not in ("parent", "@components", "workflow_history", "items", "previous_item", "next_item"):
+                row[key] = cell(value)
+        by_type.setdefault(item["@type"], []).append(row)
+    (out / "csv").mkdir(exist_ok=True)
+    for portal_type, rows in by_type.items():
+        columns = ["path", "UID", "@type", "id", "title", "review_state"]
+        columns += sorted({key for row in rows for key in row} - set(columns))
+        name = portal_type.replace(" ", "_")
+        with (out / "csv" / f"{name}.csv").open("w", newline="", encoding="utf-8-sig") as stream:
+            writer = csv.DictWriter(stream, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    return {"types": {t: len(r) for t, r in sorted(by_type.items())}, "blobs": blob_count}
+
+
+def main(app, argv) -> int:
+    from AccessControl.SecurityManagement import newSecurityManager
+    from Testing.makerequest import makerequest
+    from zope.component.hooks import setSite
+    from zope.globalrequest import setRequest
+
+    if len(argv) != 1:
+        print("usage: export_site.py OUT_DIR", file=sys.stderr)
+        return 2
+    out = Path(argv[0])
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    app = makerequest(app)
+    request = app.REQUEST
+    setRequest(request)
+    site = app.get(site_id())
+    if site is None:
+        print(f"error: no site {site_id()!r} in this database", file=sys.stderr)
+        return 2
+    setSite(site)
+    newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
+    items = export_content(site, request)
+    site_url = site.absolute_url()
+    (out / "content.json").write_text(json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    for name, data in export_other(site, request).items():
+        (out / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    states = {
+        item["UID"]: {"path": relative_path(item, site_url), "@type": item["@type"], "review_state": item.get("review_state")}
+        for item in items
+    }
+    (out / "workflow_states.json").write_text(json.dumps(states, ensure_ascii=False, indent=1), encoding="utf-8")
+    summary = write_blobs_and_csv(items, out, site_url)
+    summary["site_url"] = site_url
+    summary["site_path"] = "/".join(site.getPhysicalPath())
+    (out / "manifest.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    shutil.copyfile(README, out / "README.md")
+    archive = shutil.make_archive(str(out), "zip", root_dir=out.parent, base_dir=out.name)
+    print(f"export: {len(items)} objects, {summary['blobs']} files -> {out} ({archive})", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(app, script_args(sys.argv)))  # noqa: F821
