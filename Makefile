@@ -12,9 +12,11 @@ BIN := $(VENV)/bin
 PROFILE ?= development
 PORT ?=
 RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
+# make cluster SET="proxy.https_port=8443 proxy.http_port=8000": profile overrides, space-separated
+CLUSTER_SET := $(foreach item,$(SET),--set $(item))
 STAMP := $(VENV)/.installed
 
-.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals
+.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals cluster cluster-stop cluster-status backup restore pack check
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -113,3 +115,12 @@ report: install ## Write last month's page-view report (CSV, .xlsx) into instanc
 
 schedule: install ## Publish reserved pages at 公開日時, expire pages past 公開終了日時 (cron: every 5 min; SITE_URL=… for mail links)
 	$(BIN)/zconsole run instance/etc/zope.conf backend/publish_schedule.py $(if $(SITE_URL),--site-url $(SITE_URL),) 2> >(grep -v '^WARNING:' >&2)
+
+cluster: install ## Render and start a whole deployment of PROFILE (production, zeo, relstorage): ZEO server, Zope clients, nginx
+	$(BIN)/python -m backend.cluster start --profile $(if $(filter development,$(PROFILE)),production,$(PROFILE)) $(CLUSTER_SET)
+
+cluster-stop: ## Stop the deployment started by make cluster (nginx, clients, ZEO server)
+	$(BIN)/python -m backend.cluster stop
+
+cluster-status: ## Say which parts of the deployment run (exit 3 when one is down)
+	$(BIN)/python -m backend.cluster status
