@@ -106,9 +106,10 @@ buildout: install ## Build the same deployment with zc.buildout (bin/instance)
 manuals: install ## Build the Japanese manuals (docs/manuals/*.md) into Word files in build/manuals/ (needs pandoc)
 	$(BIN)/python -m backend.build_manuals
 
-bench: site ## Measure start-up time, idle memory and the page-view collector's throughput
+bench: site ## Measure start-up time, idle memory, the page-view collector's and the proxy's throughput
 	$(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.pageviews
+	$(BIN)/python -m benchmarks.proxy_throughput
 
 report: install ## Write last month's page-view report (CSV, .xlsx) into instance/var/reports
 	$(BIN)/python -m backend.pageview_report
@@ -124,3 +125,15 @@ cluster-stop: ## Stop the deployment started by make cluster (nginx, clients, ZE
 
 cluster-status: ## Say which parts of the deployment run (exit 3 when one is down)
 	$(BIN)/python -m backend.cluster status
+
+backup: install ## Back up the deployment: repozo full/incremental + blob snapshot, or pg_dump (var/backup; FULL=1 forces a full one)
+	$(BIN)/python -m backend.maintenance backup $(if $(FULL),--full,)
+
+restore: install ## Restore the last backup (DATE=YYYY-MM-DD-HH-MM-SS for an older one); stop the deployment first
+	$(BIN)/python -m backend.maintenance restore $(if $(DATE),--date $(DATE),)
+
+pack: install ## Pack the database (drop history older than 7 days; DAYS=… to change)
+	$(BIN)/python -m backend.maintenance pack $(if $(DAYS),--days $(DAYS),)
+
+check: install ## Monitoring check with Nagios exit codes (site, clients, disk, database size, backup age)
+	$(BIN)/python -m backend.check_saiyo

@@ -93,8 +93,24 @@ def self_signed_certificate(folder: Path, hosts: list[str]) -> tuple[Path, Path]
     folder.mkdir(parents=True, exist_ok=True)
     san = ",".join(f"DNS:{host}" for host in hosts)
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
-         f"/CN={hosts[0]}", "-addext", f"subjectAltName={san}", "-keyout", str(key), "-out", str(crt)],
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            f"/CN={hosts[0]}",
+            "-addext",
+            f"subjectAltName={san}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(crt),
+        ],
         check=True,
         capture_output=True,
     )
@@ -137,10 +153,26 @@ def render(profile: str, base: Path, overrides=(), environ=None) -> dict:
             client["storage"]["zeo"]["blob_dir"] = str(var / config["zeo_server"]["blob_dir"])
         client = render_instance.resolve_paths(client, var_dir, etc_dir)
         render_instance.write_instance(client)
-        clients.append({"name": f"client{number}", "etc": str(etc_dir), "var": str(var_dir),
-                        "host": client["server"]["host"], "port": client["server"]["port"]})
-    paths = {"root": str(ROOT), "base": str(base), "etc": str(base / "etc"), "var": str(var),
-             "log": str(var / "log"), "venv_bin": str(BIN), "backup": str(var / "backup")}
+        if number == 1:
+            first = client
+        clients.append(
+            {
+                "name": f"client{number}",
+                "etc": str(etc_dir),
+                "var": str(var_dir),
+                "host": client["server"]["host"],
+                "port": client["server"]["port"],
+            }
+        )
+    paths = {
+        "root": str(ROOT),
+        "base": str(base),
+        "etc": str(base / "etc"),
+        "var": str(var),
+        "log": str(var / "log"),
+        "venv_bin": str(BIN),
+        "backup": str(var / "backup"),
+    }
     jinja = _jinja()
     context = {**config, "paths": paths, "clients": clients, "user": getpass.getuser()}
     written = []
@@ -165,13 +197,24 @@ def render(profile: str, base: Path, overrides=(), environ=None) -> dict:
         crt, key = self_signed_certificate(var / "tls", [proxy["public_host"], proxy["edit_host"]])
         proxy["certificate"], proxy["certificate_key"] = str(crt), str(key)
     context["nginx"] = {"etc": str(base / "etc" / "nginx"), "var": str(nginx_var)}
-    written.append(_write(base / "etc" / "nginx" / "saiyo.conf", jinja.get_template("nginx-site.conf.j2").render(**context)))
-    written.append(_write(base / "etc" / "nginx" / "nginx.conf", jinja.get_template("nginx.conf.j2").render(**context)))
+    written.append(
+        _write(
+            base / "etc" / "nginx" / "saiyo.conf", jinja.get_template("nginx-site.conf.j2").render(**context)
+        )
+    )
+    written.append(
+        _write(base / "etc" / "nginx" / "nginx.conf", jinja.get_template("nginx.conf.j2").render(**context))
+    )
     (base / "etc" / "nginx" / "conf.d").mkdir(exist_ok=True)
     # systemd units and logrotate for RHEL.
     units = base / "etc" / "systemd"
     if kind == "zeo":
-        written.append(_write(units / "saiyo-zeo.service", jinja.get_template("systemd/saiyo-zeo.service.j2").render(**context)))
+        written.append(
+            _write(
+                units / "saiyo-zeo.service",
+                jinja.get_template("systemd/saiyo-zeo.service.j2").render(**context),
+            )
+        )
     for client in clients:
         text = jinja.get_template("systemd/saiyo-client.service.j2").render(**context, client=client)
         written.append(_write(units / f"saiyo-{client['name']}.service", text))
@@ -179,9 +222,27 @@ def render(profile: str, base: Path, overrides=(), environ=None) -> dict:
         for suffix in ("service", "timer"):
             text = jinja.get_template(f"systemd/{unit}.{suffix}.j2").render(**context)
             written.append(_write(units / f"{unit}.{suffix}", text))
-    written.append(_write(base / "etc" / "logrotate" / "saiyo", jinja.get_template("logrotate.j2").render(**context)))
+    written.append(
+        _write(base / "etc" / "logrotate" / "saiyo", jinja.get_template("logrotate.j2").render(**context))
+    )
+    storage = {"kind": kind, "pack_days": int(config.get("zeo_server", {}).get("pack_days", 7))}
+    if kind == "zeo":
+        storage.update(
+            data_fs=context["zeo"]["path"],
+            blob_dir=context["zeo"]["blob_dir"],
+            address=config["zeo_server"]["address"],
+        )
+    elif kind == "filestorage":
+        section = first["storage"]["filestorage"]
+        storage.update(data_fs=section["path"], blob_dir=section["blob_dir"])
+    else:
+        storage.update(dsn=config["storage"]["relstorage"]["dsn"])
+        written.append(
+            _write(base / "etc" / "zodbpack.conf", jinja.get_template("zodbpack.conf.j2").render(**context))
+        )
     layout = {
         "profile": profile,
+        "storage": storage,
         "kind": kind,
         "base": str(base),
         "clients": clients,
@@ -269,13 +330,12 @@ def _stop_pid(pid_file: Path, sig=signal.SIGTERM, wait: float = 30) -> None:
     os.kill(pid, sig)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if server.gone(pid):
             break
         time.sleep(0.2)
     else:
         os.kill(pid, signal.SIGKILL)
+        server.gone(pid)
     pid_file.unlink(missing_ok=True)
 
 
@@ -291,8 +351,16 @@ def zconsole(layout: dict, script: Path, *args: str, env=None) -> subprocess.Com
 
 def nginx_command(layout: dict, *args: str) -> list[str]:
     nginx = layout["nginx"]
-    return [NGINX, "-p", nginx["var"] + "/", "-e", nginx["var"] + "/log/error.log",
-            "-c", nginx["etc"] + "/nginx.conf", *args]
+    return [
+        NGINX,
+        "-p",
+        nginx["var"] + "/",
+        "-e",
+        nginx["var"] + "/log/error.log",
+        "-c",
+        nginx["etc"] + "/nginx.conf",
+        *args,
+    ]
 
 
 def start_nginx(layout: dict) -> None:
@@ -315,7 +383,11 @@ def start(layout: dict, create_site: bool = True, demo: bool = True, timeout: fl
         if result.returncode:
             print(result.stderr, file=sys.stderr)
             return result.returncode
-        caching = zconsole(layout, ROOT / "backend" / "configure_caching.py", str(Path(layout["base"]) / "etc" / "cluster.toml"))
+        caching = zconsole(
+            layout,
+            ROOT / "backend" / "configure_caching.py",
+            str(Path(layout["base"]) / "etc" / "cluster.toml"),
+        )
         print(caching.stdout, end="")
         if caching.returncode:
             print(caching.stderr, file=sys.stderr)
@@ -325,8 +397,10 @@ def start(layout: dict, create_site: bool = True, demo: bool = True, timeout: fl
             return 1
     start_nginx(layout)
     proxy = layout["proxy"]
-    print(f"nginx: https://{proxy['public_host']}:{proxy['https_port']}/ (public), "
-          f"https://{proxy['edit_host']}:{proxy['https_port']}/ (editing)")
+    print(
+        f"nginx: https://{proxy['public_host']}:{proxy['https_port']}/ (public), "
+        f"https://{proxy['edit_host']}:{proxy['https_port']}/ (editing)"
+    )
     return 0
 
 
@@ -343,14 +417,14 @@ def status(layout: dict) -> int:
     down = 0
     if layout["kind"] == "zeo":
         pid = _pid_alive(Path(layout["zeo"]["pid"]))
-        print(f"zeo: {'running (pid %d)' % pid if pid else 'not running'}")
+        print(f"zeo: {f'running (pid {pid})' if pid else 'not running'}")
         down += not pid
     for client in layout["clients"]:
         pid = server.running_pid(server.settings(Path(client["etc"])))
-        print(f"{client['name']}: {'running (pid %d)' % pid if pid else 'not running'} port {client['port']}")
+        print(f"{client['name']}: {f'running (pid {pid})' if pid else 'not running'} port {client['port']}")
         down += not pid
     pid = _pid_alive(Path(layout["nginx"]["var"]) / "nginx.pid")
-    print(f"nginx: {'running (pid %d)' % pid if pid else 'not running'}")
+    print(f"nginx: {f'running (pid {pid})' if pid else 'not running'}")
     down += not pid
     return 3 if down else 0
 

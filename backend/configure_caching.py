@@ -4,9 +4,11 @@ Run by ``backend/cluster.py start`` through zconsole, after the site exists::
 
     zconsole run etc/zope.conf backend/configure_caching.py etc/cluster.toml
 
-The caching rules themselves (which page is cached how long) are in the add-on's profile
-(``registry/caching.xml``); only the address of the purge endpoint depends on the
-deployment, so it is written here: ``http://<purge_listen>:<purge_port>`` from the profile.
+The caching rules (which page is cached how long) are the add-on's profile
+``kagoshima.saiyo:caching`` (``profiles/caching/registry.xml``): imported here, on every
+deployment start, because they only make sense with a caching proxy in front (the
+development profile has none). The address of the purge endpoint depends on the
+deployment and is written here too: ``http://<purge_listen>:<purge_port>``.
 """
 
 from pathlib import Path
@@ -23,6 +25,7 @@ def configure(app, layout: dict) -> str:
 
     site = app[layout["site_id"]]
     setSite(site)
+    site.portal_setup.runAllImportStepsFromProfile("profile-kagoshima.saiyo:caching", purge_old=False)
     registry = getUtility(IRegistry)
     proxy = layout["proxy"]
     purge_url = f"http://{proxy['purge_listen']}:{proxy['purge_port']}"

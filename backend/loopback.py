@@ -35,7 +35,9 @@ class _Connection(http.client.HTTPSConnection):
         if tls:
             super().__init__(address, port, context=context, timeout=timeout, source_address=(source, 0))
         else:
-            http.client.HTTPConnection.__init__(self, address, port, timeout=timeout, source_address=(source, 0))
+            http.client.HTTPConnection.__init__(
+                self, address, port, timeout=timeout, source_address=(source, 0)
+            )
         self._server_name = server_name
         self._tls = tls
 

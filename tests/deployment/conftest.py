@@ -8,6 +8,7 @@ editing host only 127.0.0.3 (the stand-in for an office network).
 
 from backend import cluster
 from backend import loopback
+from backend import pg_private
 from backend.throwaway import free_port
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ import os
 import pytest
 import secrets
 import shutil
+import tempfile
 
 
 PUBLIC = "saiyo.pref.kagoshima.jp"
@@ -104,3 +106,26 @@ def zeo_cluster(tmp_path_factory):
     yield deployment
     cluster.stop(deployment.layout)
     shutil.rmtree(base / "var" / "nginx" / "cache", ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def private_postgres():
+    try:
+        pg_private.pg_bin("initdb")
+    except FileNotFoundError as error:
+        pytest.fail(f"{error} (.ci/run installs it)")
+    folder = Path(tempfile.mkdtemp(prefix="saiyo-pg-"))
+    postgres = pg_private.private_postgres(folder)
+    postgres.start()
+    yield postgres
+    postgres.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def relstorage_cluster(tmp_path_factory, private_postgres):
+    base = tmp_path_factory.mktemp("relstorage")
+    dsn = private_postgres.createdb("saiyo")
+    deployment = start_deployment("relstorage", base, {"SAIYO_PG_DSN": dsn})
+    yield deployment
+    cluster.stop(deployment.layout)
