@@ -12,9 +12,11 @@ BIN := $(VENV)/bin
 PROFILE ?= development
 PORT ?=
 RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
+# make cluster SET="proxy.https_port=8443 proxy.http_port=8000": profile overrides, space-separated
+CLUSTER_SET := $(foreach item,$(SET),--set $(item))
 STAMP := $(VENV)/.installed
 
-.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals migrate migrate-import export
+.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals migrate migrate-import export cluster cluster-stop cluster-status backup restore pack check
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -104,9 +106,10 @@ buildout: install ## Build the same deployment with zc.buildout (bin/instance)
 manuals: install ## Build the Japanese manuals (docs/manuals/*.md) into Word files in build/manuals/ (needs pandoc)
 	$(BIN)/python -m backend.build_manuals
 
-bench: site ## Measure start-up time, idle memory and the page-view collector's throughput
+bench: site ## Measure start-up time, idle memory, the page-view collector's and the proxy's throughput
 	$(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.pageviews
+	$(BIN)/python -m benchmarks.proxy_throughput
 
 report: install ## Write last month's page-view report (CSV, .xlsx) into instance/var/reports
 	$(BIN)/python -m backend.pageview_report
@@ -134,3 +137,24 @@ EXPORT_OUT ?= instance/var/export/saiyo-export-$(shell date +%Y%m%d)
 
 export: instance ## Write the handover export (JSON, blobs, CSV per type, Japanese README) and its zip (server stopped)
 	$(BIN)/zconsole run instance/etc/zope.conf backend/export_site.py "$(EXPORT_OUT)" 2> >(grep -v '^WARNING:' >&2)
+
+cluster: install ## Render and start a whole deployment of PROFILE (production, zeo, relstorage): ZEO server, Zope clients, nginx
+	$(BIN)/python -m backend.cluster start --profile $(if $(filter development,$(PROFILE)),production,$(PROFILE)) $(CLUSTER_SET)
+
+cluster-stop: ## Stop the deployment started by make cluster (nginx, clients, ZEO server)
+	$(BIN)/python -m backend.cluster stop
+
+cluster-status: ## Say which parts of the deployment run (exit 3 when one is down)
+	$(BIN)/python -m backend.cluster status
+
+backup: install ## Back up the deployment: repozo full/incremental + blob snapshot, or pg_dump (var/backup; FULL=1 forces a full one)
+	$(BIN)/python -m backend.maintenance backup $(if $(FULL),--full,)
+
+restore: install ## Restore the last backup (DATE=YYYY-MM-DD-HH-MM-SS for an older one); stop the deployment first
+	$(BIN)/python -m backend.maintenance restore $(if $(DATE),--date $(DATE),)
+
+pack: install ## Pack the database (drop history older than 7 days; DAYS=… to change)
+	$(BIN)/python -m backend.maintenance pack $(if $(DAYS),--days $(DAYS),)
+
+check: install ## Monitoring check with Nagios exit codes (site, clients, disk, database size, backup age)
+	$(BIN)/python -m backend.check_saiyo

@@ -150,6 +150,20 @@ def start(etc: Path, timeout: float) -> int:
     return 0
 
 
+def gone(pid: int) -> bool:
+    """True when the process has ended; collects it when this process started it (no zombie)."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
 def stop(etc: Path) -> int:
     conf = settings(etc)
     pid = running_pid(conf)
@@ -158,13 +172,12 @@ def stop(etc: Path) -> int:
         return 0
     os.kill(pid, signal.SIGTERM)
     for _ in range(60):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if gone(pid):
             break
         time.sleep(0.5)
     else:
         os.kill(pid, signal.SIGKILL)
+        gone(pid)
     pid_file(conf).unlink(missing_ok=True)
     print(f"stopped (pid {pid})")
     return 0

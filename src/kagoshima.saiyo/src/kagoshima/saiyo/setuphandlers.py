@@ -12,8 +12,8 @@ logger = logging.getLogger("kagoshima.saiyo")
 @implementer(INonInstallable)
 class HiddenProfiles:
     def getNonInstallableProfiles(self):
-        """Hide the uninstall profile from the site-creation form and the Add-ons panel."""
-        return ["kagoshima.saiyo:uninstall"]
+        """Hide the uninstall and caching profiles from the site-creation form and the Add-ons panel."""
+        return ["kagoshima.saiyo:uninstall", "kagoshima.saiyo:caching"]
 
     def getNonInstallableProducts(self):
         return []

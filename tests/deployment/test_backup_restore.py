@@ -1,0 +1,132 @@
+"""Back up, change, restore: the restored site equals the backed-up one (ZEO: repozo + blob
+snapshot; RelStorage: pg_dump), content, history-relevant dates and file (blob) bytes."""
+
+from backend import cluster
+from backend import maintenance
+
+import base64
+import pytest
+import requests
+
+
+JSON = {"Accept": "application/json", "Content-Type": "application/json"}
+PDF = b"%PDF-1.4\n% saiyo backup test\n" + bytes(range(256)) * 64
+
+
+@pytest.fixture(params=["zeo", "relstorage"])
+def deployment(request):
+    return request.getfixturevalue(f"{request.param}_cluster")
+
+
+def state(deployment) -> list:
+    url = deployment.client_url(1)
+    reply = requests.get(
+        f"{url}/@search",
+        params={"b_size": 5000, "sort_on": "path", "metadata_fields": ["modified", "UID", "review_state"]},
+        headers=JSON,
+        auth=deployment.admin,
+        timeout=120,
+    )
+    reply.raise_for_status()
+    return [
+        (item["@id"], item["UID"], item["title"], item["modified"], item["review_state"])
+        for item in reply.json()["items"]
+    ]
+
+
+def test_restore_brings_back_the_backed_up_site(deployment):
+    url, admin = deployment.client_url(1), deployment.admin
+    added = requests.post(
+        f"{url}/shiken",
+        json={
+            "@type": "File",
+            "id": "backup-test-guide",
+            "title": "バックアップ試験用の案内PDF",
+            "file": {
+                "data": base64.b64encode(PDF).decode(),
+                "encoding": "base64",
+                "filename": "guide.pdf",
+                "content-type": "application/pdf",
+            },
+        },
+        headers=JSON,
+        auth=admin,
+        timeout=120,
+    )
+    assert added.status_code == 201, added.text
+    before = state(deployment)
+    maintenance.backup(deployment.layout, full=True)
+
+    # Change everything a backup must undo: a title, a deleted file, a new page.
+    assert (
+        requests.patch(
+            f"{url}/shiken", json={"title": "変更後"}, headers=JSON, auth=admin, timeout=60
+        ).status_code
+        == 204
+    )
+    assert (
+        requests.delete(f"{url}/shiken/backup-test-guide", headers=JSON, auth=admin, timeout=60).status_code
+        == 204
+    )
+    assert (
+        requests.post(
+            f"{url}/news",
+            json={"@type": "News Item", "title": "復元で消えるお知らせ"},
+            headers=JSON,
+            auth=admin,
+            timeout=60,
+        ).status_code
+        == 201
+    )
+    assert state(deployment) != before
+
+    cluster.stop(deployment.layout)
+    maintenance.restore(deployment.layout)
+    assert cluster.start(deployment.layout, create_site=False) == 0
+
+    assert state(deployment) == before
+    download = requests.get(f"{url}/shiken/backup-test-guide/@@download/file", auth=admin, timeout=60)
+    assert download.status_code == 200
+    assert download.content == PDF
+
+
+def test_restore_refuses_while_the_site_runs(deployment):
+    with pytest.raises(SystemExit) as refused:
+        maintenance.restore(deployment.layout)
+    assert "make cluster-stop" in str(refused.value)
+
+
+def test_backups_are_incremental_and_snapshots_share_files(zeo_cluster):
+    maintenance.backup(zeo_cluster.layout, full=True)
+    maintenance.backup(zeo_cluster.layout)
+    repozo = maintenance.backup_dir(zeo_cluster.layout) / "repozo"
+    assert list(repozo.glob("*.deltafs*")), "the second backup should be incremental"
+    snapshots = sorted(
+        p for p in (maintenance.backup_dir(zeo_cluster.layout) / "blobs").iterdir() if p.is_dir()
+    )
+    newest, previous = snapshots[-1], snapshots[-2]
+    shared = [
+        p
+        for p in newest.rglob("*.blob")
+        if (previous / p.relative_to(newest)).stat().st_ino == p.stat().st_ino
+    ]
+    assert shared, "unchanged blobs are hard links to the previous snapshot"
+    assert maintenance.last_backup_age(zeo_cluster.layout) < 600
+
+
+def test_monitoring_check_says_ok_with_nagios_exit_codes(zeo_cluster, capsys):
+    from backend import check_saiyo
+    from pathlib import Path
+
+    base = ["--base", zeo_cluster.layout["base"]]
+    maintenance.backup(zeo_cluster.layout)
+    assert check_saiyo.main(base) == check_saiyo.OK, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith("SAIYO OK - site 200, 2/2 clients")
+    assert "| clients=2" in out
+    # An impossible disk threshold is CRITICAL, a stale backup a WARNING.
+    assert check_saiyo.main([*base, "--disk-crit", "101"]) == check_saiyo.CRITICAL
+    assert check_saiyo.main([*base, "--backup-warn-hours", "0"]) == check_saiyo.WARNING
+    assert (
+        check_saiyo.main(["--base", str(Path(zeo_cluster.layout["base"]) / "nowhere")]) == check_saiyo.UNKNOWN
+    )

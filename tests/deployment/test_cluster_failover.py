@@ -1,0 +1,91 @@
+"""Both cluster kinds (ZEO, RelStorage on a private PostgreSQL) behind nginx: an edit on
+one client is seen on the other, and a client killed under load costs visitors ≤ 1 %."""
+
+from backend import server
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import os
+import pytest
+import requests
+import signal
+import threading
+import time
+import uuid
+
+
+PAGE = "/shiken"
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture(params=["zeo", "relstorage"])
+def deployment(request):
+    return request.getfixturevalue(f"{request.param}_cluster")
+
+
+def test_an_edit_on_one_client_is_seen_on_the_other(deployment):
+    title = f"採用試験情報 {uuid.uuid4().hex[:6]}"
+    one, two = deployment.client_url(1), deployment.client_url(2)
+    before = requests.get(f"{two}{PAGE}", headers=JSON, auth=deployment.admin, timeout=60)
+    assert before.status_code == 200
+    changed = requests.patch(
+        f"{one}{PAGE}", json={"title": title}, headers={**JSON, "Content-Type": "application/json"},
+        auth=deployment.admin, timeout=60,
+    )  # fmt: skip
+    assert changed.status_code == 204, changed.text
+    seen = None
+    for _ in range(40):
+        seen = requests.get(f"{two}{PAGE}", headers=JSON, auth=deployment.admin, timeout=60).json()["title"]
+        if seen == title:
+            break
+        time.sleep(0.25)
+    assert seen == title
+    requests.patch(
+        f"{one}{PAGE}", json={"title": before.json()["title"]}, headers={**JSON, "Content-Type": "application/json"},
+        auth=deployment.admin, timeout=60,
+    )  # fmt: skip
+
+
+def visit(deployment, stop: threading.Event, results: list, worker: int):
+    n = 0
+    while not stop.is_set():
+        n += 1
+        # A new query string every time: a cache miss, so every visit reaches a Zope client.
+        try:
+            status = deployment.public(f"{PAGE}?visit={worker}-{n}", timeout=60).status
+        except Exception as error:  # a refused or cut connection is a failed visit
+            status = repr(error)
+        results.append((time.monotonic(), status))
+
+
+def test_killing_a_client_under_load_costs_visitors_almost_nothing(deployment):
+    results: list = []
+    stop = threading.Event()
+    victim = deployment.layout["clients"][1]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for worker in range(4):
+            pool.submit(visit, deployment, stop, results, worker)
+        # Kill only once visits are being answered, so requests are in flight on the victim.
+        warm_deadline = time.monotonic() + 120
+        while len(results) < 8 and time.monotonic() < warm_deadline:
+            time.sleep(0.2)
+        pid = server.running_pid(server.settings(Path(victim["etc"])))
+        killed_at = time.monotonic()
+        os.kill(pid, signal.SIGKILL)
+        try:
+            os.waitpid(pid, 0)  # the tests started it: collect it, so its pid is free again
+        except ChildProcessError:
+            pass
+        # Keep visiting until enough requests after the kill were answered (or time is up).
+        deadline = killed_at + 120
+        while time.monotonic() < deadline and sum(1 for at, _ in results if at > killed_at) < 40:
+            time.sleep(0.5)
+        stop.set()
+    failures = [status for _, status in results if status != 200]
+    after = sum(1 for at, _ in results if at > killed_at)
+    print(f"{len(results)} visits ({after} after the kill), {len(failures)} failed: {failures[:5]}")
+    assert len(results) - after >= 8
+    assert after >= 40
+    assert len(failures) <= len(results) * 0.01
+    # Bring the victim back for the tests that follow.
+    assert server.main(["start", "--etc", victim["etc"]]) == 0

@@ -1,0 +1,172 @@
+"""The ZEO deployment on loopback: ZEO server, two Zope clients, nginx in front.
+
+What a visitor, an editor and an attacker see through nginx; the cache and its purge on
+publish/edit; the clients' @@health.
+"""
+
+from backend import loopback
+from tests.deployment.conftest import EDIT
+from tests.deployment.conftest import OFFICE
+from tests.deployment.conftest import PUBLIC
+from tests.deployment.conftest import STRANGER
+
+import pytest
+import requests
+import time
+import uuid
+
+
+PAGE = "/shiken"
+
+
+def test_public_host_serves_the_site_at_its_root_over_https(zeo_cluster):
+    reply = zeo_cluster.public("/")
+    assert reply.status == 200
+    # Virtual hosting: links name the public host with https, never Zope's own address.
+    assert f"https://{PUBLIC}:{zeo_cluster.https_port}/shiken" in reply.text
+    assert "localhost" not in reply.text
+    assert reply.headers["strict-transport-security"].startswith("max-age=31536000")
+    assert reply.headers["x-content-type-options"] == "nosniff"
+    assert reply.headers["x-frame-options"] == "SAMEORIGIN"
+    assert "server" not in reply.headers or "nginx/" not in reply.headers["server"]
+
+
+def test_http_redirects_to_https(zeo_cluster):
+    reply = loopback.request(zeo_cluster.http_port, PUBLIC, "/shiken?x=1", tls=False)
+    assert reply.status == 301
+    assert reply.headers["location"] == f"https://{PUBLIC}:{zeo_cluster.https_port}/shiken?x=1"
+
+
+def test_gzip(zeo_cluster):
+    reply = zeo_cluster.public("/", headers={"Accept-Encoding": "gzip"})
+    assert reply.headers.get("content-encoding") == "gzip"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/login",
+        "/@@login",
+        "/login_form",
+        "/shiken/edit",
+        "/shiken/@@edit",
+        "/manage_main",
+        "/shiken/manage_workspace",
+        "/@@overview-controlpanel",
+        "/shiken/folder_contents",
+        "/shiken/@@sharing",
+        "/acl_users/credentials_cookie_auth/require_login",
+        "/_zope/manage_main",
+        "/@@saiyo-pageviews",
+        "/VirtualHostBase/https/evil.example:443/Plone/VirtualHostRoot/",
+    ],
+)
+def test_public_host_refuses_login_and_editing_urls(zeo_cluster, path):
+    assert zeo_cluster.public(path).status == 403
+
+
+def test_public_rest_api_is_read_only(zeo_cluster):
+    assert zeo_cluster.public("/++api++/shiken", headers={"Accept": "application/json"}).status == 200
+    body = b'{"title": "x"}'
+    for method in ("POST", "PATCH", "DELETE"):
+        reply = zeo_cluster.public(
+            "/++api++/shiken", method=method, body=body, headers={"Content-Type": "application/json"}
+        )
+        assert reply.status in (403, 405), method
+
+
+def test_public_host_never_passes_credentials(zeo_cluster):
+    # Even a correct password sent to the public host reaches Zope as an anonymous request.
+    import base64
+
+    token = base64.b64encode(f"admin:{zeo_cluster.admin_password}".encode()).decode()
+    reply = zeo_cluster.public(
+        "/++api++/@users", headers={"Authorization": f"Basic {token}", "Accept": "application/json"}
+    )
+    assert reply.status in (401, 403)
+
+
+def test_only_the_upstream_proxy_may_use_the_public_host(zeo_cluster):
+    assert zeo_cluster.public("/", source=STRANGER).status == 403
+    # A forged X-Forwarded-For from elsewhere does not help.
+    assert zeo_cluster.public("/", source=STRANGER, headers={"X-Forwarded-For": "127.0.0.1"}).status == 403
+
+
+def test_editing_host_only_from_the_office(zeo_cluster):
+    assert zeo_cluster.edit("/login", source=OFFICE).status == 200
+    assert zeo_cluster.edit("/login", source="127.0.0.1").status == 403
+    assert zeo_cluster.edit("/login", source=STRANGER).status == 403
+    reply = zeo_cluster.edit("/login", source=OFFICE)
+    assert f"https://{EDIT}:{zeo_cluster.https_port}/" in reply.text
+    assert "x-cache-status" not in reply.headers
+
+
+def test_unknown_host_names_get_nothing(zeo_cluster):
+    with pytest.raises(ConnectionError):
+        loopback.request(zeo_cluster.https_port, "example.com", "/")
+
+
+def wait_for(predicate, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return predicate()
+
+
+def test_public_pages_are_cached_and_a_change_is_visible_within_seconds(zeo_cluster):
+    zeo_cluster.public("/shiken")
+    cached = zeo_cluster.public("/shiken")
+    assert cached.headers["x-cache-status"] == "HIT"
+    assert "s-maxage=60" in cached.headers.get("cache-control", "")
+    url, admin = zeo_cluster.client_url(1), zeo_cluster.admin
+    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    old = requests.get(f"{url}/shiken", headers=headers, auth=admin, timeout=60).json()["title"]
+    title = f"試験情報 {uuid.uuid4().hex[:6]}"
+    started = time.monotonic()
+    assert (
+        requests.patch(
+            f"{url}/shiken", json={"title": title}, headers=headers, auth=admin, timeout=60
+        ).status_code
+        == 204
+    )
+    assert wait_for(lambda: title in zeo_cluster.public("/shiken").text), (
+        "the edit never reached the public host"
+    )
+    print(f"edit visible through the cache after {time.monotonic() - started:.1f} s")
+    requests.patch(f"{url}/shiken", json={"title": old}, headers=headers, auth=admin, timeout=60)
+
+
+def test_a_publish_is_visible_within_seconds(zeo_cluster):
+    url, admin = zeo_cluster.client_url(1), zeo_cluster.admin
+    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    page_id = f"happyo-{uuid.uuid4().hex[:6]}"
+    created = requests.post(
+        f"{url}/news",
+        json={"@type": "News Item", "id": page_id, "title": "合格発表"},
+        headers=headers,
+        auth=admin,
+        timeout=60,
+    )
+    assert created.status_code == 201, created.text
+    # Not yet public: the visitor is refused (and nginx remembers that for a short while).
+    assert zeo_cluster.public(f"/news/{page_id}").status in (302, 401, 403, 404)
+    started = time.monotonic()
+    published = requests.post(
+        f"{url}/news/{page_id}/@workflow/publish", json={}, headers=headers, auth=admin, timeout=60
+    )
+    assert published.status_code == 200, published.text
+    assert wait_for(lambda: zeo_cluster.public(f"/news/{page_id}").status == 200), (
+        "the publish never reached visitors"
+    )
+    print(f"publish visible through the cache after {time.monotonic() - started:.1f} s")
+
+
+def test_health_endpoint_answers_on_each_client_not_on_the_public_host(zeo_cluster):
+    for number in (1, 2):
+        reply = requests.get(f"{zeo_cluster.client_url(number)}/@@health", timeout=30)
+        assert reply.status_code == 200
+        assert reply.json()["status"] == "ok"
+        assert reply.headers["cache-control"] == "no-store"
+    assert zeo_cluster.public("/@@health").status == 403
