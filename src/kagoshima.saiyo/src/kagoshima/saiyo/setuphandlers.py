@@ -21,10 +21,13 @@ class HiddenProfiles:
 
 def post_install(context):
     """Post-install step of the default profile."""
+    from kagoshima.saiyo.security.setup import post_install as security_post_install
     from kagoshima.saiyo.workflows.setup import post_install as workflows_post_install
     from Products.CMFCore.utils import getToolByName
 
-    workflows_post_install(getToolByName(context, "portal_url").getPortalObject())
+    portal = getToolByName(context, "portal_url").getPortalObject()
+    workflows_post_install(portal)
+    security_post_install(portal)
     logger.info("kagoshima.saiyo: default profile applied")
 
 

@@ -1,0 +1,248 @@
+"""The audit trail: who did what, when and from where, in SQLite beside the ZODB.
+
+One row per event: created, edited, transition, deleted, login, login_failed, lockout,
+login_refused (a login attempt during a lockout), logout. Content events are written
+after their transaction commits (an aborted edit leaves no row); login events are written
+at once, because a failed login commits nothing. The login failures of this table are
+also what the account lockout counts (``pas.py``).
+
+Where it lives: ``<clienthome>/audit/audit.sqlite`` (``instance/var/audit/``), or the
+directory in the environment variable ``SAIYO_AUDIT_DIR``.
+"""
+
+from datetime import datetime
+from datetime import timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import csv
+import io
+import ipaddress
+import os
+import sqlite3
+import threading
+import time
+
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+DIRECTORY_ENV = "SAIYO_AUDIT_DIR"
+FILE_NAME = "audit.sqlite"
+BUSY_TIMEOUT_MS = 10_000
+
+ACTIONS = {
+    "login": "ログイン",
+    "login_failed": "ログイン失敗",
+    "lockout": "アカウントのロック",
+    "login_refused": "ロック中のログイン",
+    "logout": "ログアウト",
+    "created": "作成",
+    "edited": "編集",
+    "transition": "状態の変更",
+    "deleted": "削除",
+}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,           -- seconds since the epoch (UTC)
+    user TEXT NOT NULL,         -- user id, or the login name tried
+    action TEXT NOT NULL,       -- a key of ACTIONS
+    path TEXT NOT NULL,         -- the item's path below the site, '' for logins
+    detail TEXT NOT NULL,       -- e.g. the transition, the title
+    ip TEXT NOT NULL            -- the client address (X-Forwarded-For only from trusted proxies)
+);
+CREATE INDEX IF NOT EXISTS events_at ON events (at);
+CREATE INDEX IF NOT EXISTS events_user_action ON events (user, action, at);
+"""
+COLUMNS = ("at", "user", "action", "path", "detail", "ip")
+
+
+class StoreUnavailable(RuntimeError):
+    """The store's location is unknown (no Zope configuration and no environment variable)."""
+
+
+def default_directory() -> Path:
+    configured = os.environ.get(DIRECTORY_ENV)
+    if configured:
+        return Path(configured)
+    from App.config import getConfiguration
+
+    home = getattr(getConfiguration(), "clienthome", None)
+    if not home:
+        raise StoreUnavailable(
+            f"the audit store has no location: clienthome is not set and {DIRECTORY_ENV} is empty"
+        )
+    return Path(home) / "audit"
+
+
+def local_time(at: float) -> str:
+    return datetime.fromtimestamp(at, timezone.utc).astimezone(TOKYO).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def day_start(text: str) -> float | None:
+    """'YYYY-MM-DD' (a day in Asia/Tokyo) -> epoch seconds of its start; None when not a day."""
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d")
+    except (TypeError, ValueError):
+        return None
+    return day.replace(tzinfo=TOKYO).timestamp()
+
+
+class AuditStore:
+    """The events table in one SQLite file; one connection per thread, autocommit."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self._local = threading.local()
+
+    def connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.executescript(SCHEMA)
+            self._local.connection = connection
+        return connection
+
+    def add(self, user, action, path="", detail="", ip="", at=None) -> None:
+        self.connection().execute(
+            "INSERT INTO events (at, user, action, path, detail, ip) VALUES (?, ?, ?, ?, ?, ?)",
+            (at if at is not None else time.time(), user or "", action, path or "", detail or "", ip or ""),
+        )
+
+    # The lockout's questions
+
+    def last(self, user, action) -> float | None:
+        row = (
+            self.connection()
+            .execute("SELECT MAX(at) FROM events WHERE user = ? AND action = ?", (user, action))
+            .fetchone()
+        )
+        return row[0]
+
+    def failures_since(self, user, since: float) -> int:
+        last_login = self.last(user, "login") or 0
+        last_lockout = self.last(user, "lockout") or 0
+        (count,) = (
+            self.connection()
+            .execute(
+                "SELECT COUNT(*) FROM events WHERE user = ? AND action = 'login_failed' AND at > ?",
+                (user, max(since, last_login, last_lockout)),
+            )
+            .fetchone()
+        )
+        return count
+
+    # Reading
+
+    def search(self, user="", action="", path="", start=None, end=None, limit=None) -> list[dict]:
+        """Events matching the filters, newest first. ``start``/``end``: epoch seconds (end exclusive)."""
+        where, args = [], []
+        if user:
+            where.append("user = ?")
+            args.append(user)
+        if action:
+            where.append("action = ?")
+            args.append(action)
+        if path:
+            where.append("(path = ? OR path LIKE ? ESCAPE '\\')")
+            escaped = path.rstrip("/").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args.extend([path.rstrip("/"), escaped + "/%"])
+        if start is not None:
+            where.append("at >= ?")
+            args.append(start)
+        if end is not None:
+            where.append("at < ?")
+            args.append(end)
+        sql = "SELECT at, user, action, path, detail, ip FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY at DESC, id DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [dict(zip(COLUMNS, row, strict=True)) for row in self.connection().execute(sql, args)]
+
+    def users(self) -> list[str]:
+        return [row[0] for row in self.connection().execute("SELECT DISTINCT user FROM events ORDER BY user")]
+
+
+def to_csv(rows) -> str:
+    """Rows as CSV (UTF-8 with BOM so that Excel opens the Japanese correctly)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["日時", "ユーザー", "操作", "パス", "詳細", "IPアドレス"])
+    for row in rows:
+        writer.writerow(
+            [
+                local_time(row["at"]),
+                row["user"],
+                ACTIONS.get(row["action"], row["action"]),
+                row["path"],
+                row["detail"],
+                row["ip"],
+            ]
+        )
+    return "\ufeff" + out.getvalue()
+
+
+_stores: dict[Path, AuditStore] = {}
+_stores_lock = threading.Lock()
+
+
+def get_store(directory=None) -> AuditStore:
+    path = Path(directory or default_directory()) / FILE_NAME
+    with _stores_lock:
+        store = _stores.get(path)
+        if store is None:
+            store = _stores[path] = AuditStore(path)
+        return store
+
+
+# Where a request comes from ----------------------------------------------------------
+
+
+def _is_trusted(address: str, trusted) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    for entry in trusted or ():
+        try:
+            if ip in ipaddress.ip_network(entry.strip(), strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def client_ip(request, trusted=None) -> str:
+    """The client's address: REMOTE_ADDR, or X-Forwarded-For walked back over trusted proxies only.
+
+    A client can put anything into X-Forwarded-For; only the entries that our own trusted
+    proxies appended are believed: from the right, skip trusted addresses, the first
+    untrusted one is the client.
+    """
+    if request is None:
+        return ""
+    remote = (request.get("REMOTE_ADDR") or "").strip()
+    if trusted is None:
+        trusted = trusted_proxies()
+    if not remote or not _is_trusted(remote, trusted):
+        return remote
+    forwarded = request.getHeader("X-Forwarded-For") if hasattr(request, "getHeader") else None
+    if not forwarded:
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else remote
+
+
+def trusted_proxies():
+    from kagoshima.saiyo.security.settings import setting
+
+    return setting("trusted_proxies", ["127.0.0.1", "::1"]) or []

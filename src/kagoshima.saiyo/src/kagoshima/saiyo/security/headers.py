@@ -1,0 +1,98 @@
+"""Security headers on every response Zope publishes, and safer session cookies.
+
+Subscribed to IPubBeforeCommit and IPubBeforeAbort, so pages, REST API answers, files,
+images, static resources, redirects and error pages (404, 401, 500) all carry them.
+Content-Security-Policy comes from the registry (``kagoshima.saiyo.security.content_security_policy``);
+``frame-ancestors 'self'`` in it (and X-Frame-Options, which plone.protect also sets) keeps
+other sites from framing the pages. Behind HTTPS (the request URL is https, as the
+proxy's VirtualHostBase rewrite says) the login cookie gets ``Secure`` and responses
+``Strict-Transport-Security``; the cookie is always HttpOnly and SameSite=Lax.
+"""
+
+from kagoshima.saiyo.security.interfaces import DEFAULT_CSP
+from kagoshima.saiyo.security.settings import setting
+
+import base64
+import hashlib
+import json
+import logging
+import re
+
+
+logger = logging.getLogger("kagoshima.saiyo.security")
+
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+SESSION_COOKIES = ("__ac",)
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def is_https(request) -> bool:
+    return str(request.get("SERVER_URL", "")).startswith("https://")
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def inline_script_hashes() -> list[str]:
+    """Hashes of the add-on's own inline scripts (page-view beacon, gtag), allowed by script-src."""
+    from kagoshima.saiyo.analytics import viewlets
+
+    hashes = [_sha256(viewlets.BEACON_SCRIPT)]
+    try:
+        ga_id = viewlets.measurement_id()
+    except Exception:
+        ga_id = ""
+    if ga_id:
+        snippet = viewlets.GTAG.format(id=ga_id, id_js=json.dumps(ga_id))
+        hashes.extend(_sha256(body) for body in INLINE_SCRIPT.findall(snippet))
+    return hashes
+
+
+def _policy() -> str:
+    try:
+        value = setting("content_security_policy")
+    except Exception:  # no site (Zope root, error before traversal): the default
+        value = None
+    directives = [part.strip() for part in (value or DEFAULT_CSP).split(";") if part.strip()]
+    try:
+        hashes = inline_script_hashes()
+    except Exception:
+        logger.exception("could not compute the inline script hashes")
+        hashes = []
+    result = []
+    for directive in directives:
+        directive = " ".join(directive.split())
+        if hashes and directive.split(" ", 1)[0] == "script-src":
+            directive = " ".join([directive, *hashes])
+        result.append(directive)
+    return "; ".join(result)
+
+
+def apply_headers(request, response):
+    for name, value in STATIC_HEADERS.items():
+        response.setHeader(name, value)
+    response.setHeader("Content-Security-Policy", _policy())
+    https = is_https(request)
+    if https:
+        response.setHeader("Strict-Transport-Security", "max-age=31536000")
+    for name in SESSION_COOKIES:
+        cookie = response.cookies.get(name)
+        if cookie is None:
+            continue
+        cookie["http_only"] = True
+        cookie.setdefault("same_site", "Lax")
+        if https:
+            cookie["secure"] = True
+
+
+def on_publish_end(event):
+    try:
+        apply_headers(event.request, event.request.response)
+    except Exception:  # never turn a response into an error because of a header
+        logger.exception("could not set the security headers")

@@ -1,0 +1,89 @@
+"""Registry schema of the hardening and audit settings (prefix ``kagoshima.saiyo.security``)."""
+
+from zope import schema
+from zope.interface import Interface
+
+
+DEFAULT_UPLOAD_EXTENSIONS = [
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+]
+
+DEFAULT_CSP = (
+    "default-src 'self'; "
+    "script-src 'self' https://www.googletagmanager.com; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: https://www.google-analytics.com https://www.googletagmanager.com; "
+    "font-src 'self' data:; "
+    "connect-src 'self' https://*.google-analytics.com https://*.analytics.google.com; "
+    "frame-src 'self' https://www.youtube-nocookie.com https://www.youtube.com; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+
+
+class ISecuritySettings(Interface):
+    """サイトの安全対策の設定。"""
+
+    lockout_attempts = schema.Int(
+        title="ロックするまでのログイン失敗回数",
+        description="同じログイン名で続けてこの回数失敗すると、一定時間ログインできなくなります。",
+        default=5,
+        min=1,
+    )
+    lockout_window_minutes = schema.Int(
+        title="失敗回数を数える期間（分）",
+        default=15,
+        min=1,
+    )
+    lockout_minutes = schema.Int(
+        title="ロックする時間（分）",
+        default=30,
+        min=1,
+    )
+    password_min_length = schema.Int(
+        title="パスワードの最小文字数",
+        default=12,
+        min=12,
+    )
+    trusted_proxies = schema.List(
+        title="信頼するリバースプロキシの IP アドレス",
+        description="この送信元からの要求に限り、X-Forwarded-For の値を利用者の IP アドレスとして記録します。",
+        value_type=schema.TextLine(),
+        default=["127.0.0.1", "::1"],
+        required=False,
+    )
+    upload_extensions = schema.List(
+        title="アップロードできるファイルの拡張子",
+        value_type=schema.TextLine(),
+        default=list(DEFAULT_UPLOAD_EXTENSIONS),
+    )
+    upload_max_mb = schema.Int(
+        title="アップロードできるファイルの最大サイズ（MB）",
+        default=20,
+        min=1,
+    )
+    content_security_policy = schema.Text(
+        title="Content-Security-Policy",
+        description="すべての応答に付ける Content-Security-Policy ヘッダーの値。",
+        default=DEFAULT_CSP,
+    )
+    a11y_blocking_checks = schema.List(
+        title="承認依頼を止めるアクセシビリティの指摘",
+        description=(
+            "ここに挙げた種類の指摘が本文に残っていると、承認依頼できません。"
+            "種類: img-alt, heading-skip, table-header, link-text, izon-moji, zenkaku-alnum"
+        ),
+        value_type=schema.TextLine(),
+        default=["img-alt", "table-header", "link-text"],
+        required=False,
+    )
