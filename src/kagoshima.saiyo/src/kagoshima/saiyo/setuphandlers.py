@@ -24,7 +24,11 @@ def post_install(context):
     from kagoshima.saiyo.workflows.setup import post_install as workflows_post_install
     from Products.CMFCore.utils import getToolByName
 
-    workflows_post_install(getToolByName(context, "portal_url").getPortalObject())
+    from kagoshima.saiyo.theme.setup import set_top_page
+
+    portal = getToolByName(context, "portal_url").getPortalObject()
+    workflows_post_install(portal)
+    set_top_page(portal)
     logger.info("kagoshima.saiyo: default profile applied")
 
 
