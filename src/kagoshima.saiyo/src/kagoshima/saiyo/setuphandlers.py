@@ -22,12 +22,14 @@ class HiddenProfiles:
 def post_install(context):
     """Post-install step of the default profile."""
     from kagoshima.saiyo.security.setup import post_install as security_post_install
+    from kagoshima.saiyo.theme.setup import set_top_page
     from kagoshima.saiyo.workflows.setup import post_install as workflows_post_install
     from Products.CMFCore.utils import getToolByName
 
     portal = getToolByName(context, "portal_url").getPortalObject()
     workflows_post_install(portal)
     security_post_install(portal)
+    set_top_page(portal)
     logger.info("kagoshima.saiyo: default profile applied")
 
 

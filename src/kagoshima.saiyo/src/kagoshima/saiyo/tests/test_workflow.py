@@ -448,7 +448,7 @@ class TestUpgrade(unittest.TestCase):
         image = api.content.create(container=folder, type="Image", id="d", title="写真")
         setup.setLastVersionForProfile("kagoshima.saiyo:default", "1001")
 
-        setup.upgradeProfile("kagoshima.saiyo:default")
+        setup.upgradeProfile("kagoshima.saiyo:default", dest="1002")
 
         self.assertEqual(
             setup.getLastVersionForProfile("kagoshima.saiyo:default"),

@@ -1,0 +1,123 @@
+"""Blocks of the top page (viewlets of ``kagoshima.saiyo.topblocks``).
+
+Each block draws live from the catalog, so nothing on the top page is edited by hand
+when an exam opens or news is published. The texts come from 採用サイトの表示設定;
+order and visibility of the blocks from @@manage-viewlets (Plone's own screen).
+"""
+
+from datetime import datetime
+from kagoshima.saiyo.browser.exams import query_notices
+from kagoshima.saiyo.browser.exams import summaries
+from kagoshima.saiyo.browser.people import StaffSummary
+from kagoshima.saiyo.content import exam_status
+from kagoshima.saiyo.dates import wareki
+from kagoshima.saiyo.theme.settings import display_setting
+from plone import api
+from plone.app.layout.viewlets import ViewletBase
+from Products.Five.browser import BrowserView
+from zoneinfo import ZoneInfo
+
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+# 受付中 first, then 受付予定 (受付前 and 準備中 with a known start)
+TOP_STATUSES = (exam_status.OPEN, exam_status.UPCOMING, exam_status.PREPARING)
+MAX_EXAMS = 6
+MAX_EVENTS = 3
+MAX_INTERVIEWS = 3
+
+
+def open_and_upcoming(notices):
+    """Notices that are 受付中 or 受付予定, open ones first, then by application start."""
+    chosen = [notice for notice in notices if notice.status in TOP_STATUSES]
+    far = datetime.max.replace(tzinfo=TOKYO)
+
+    def key(notice):
+        start = notice.application_start
+        start = start.asdatetime() if hasattr(start, "asdatetime") else start
+        if isinstance(start, datetime) and start.tzinfo is None:
+            start = start.replace(tzinfo=TOKYO)
+        return (TOP_STATUSES.index(notice.status), start or far)
+
+    return sorted(chosen, key=key)
+
+
+class TopBlock(ViewletBase):
+    """A block that only needs the site URL and the display settings."""
+
+    def setting(self, name):
+        return display_setting(name)
+
+
+class ExamsBlock(TopBlock):
+    def update(self):
+        super().update()
+        self.exams = open_and_upcoming(summaries(query_notices()))[:MAX_EXAMS]
+
+
+class NewsBlock(TopBlock):
+    def update(self):
+        super().update()
+        brains = api.content.find(
+            portal_type="News Item",
+            sort_on="effective",
+            sort_order="descending",
+            sort_limit=self.setting("news_count"),
+        )[: self.setting("news_count")]
+        self.items = [
+            {
+                "title": brain.Title,
+                "url": brain.getURL(),
+                "date": self.day(brain.effective),
+                "iso": self.iso(brain.effective),
+            }
+            for brain in brains
+        ]
+
+    @staticmethod
+    def day(value) -> str:
+        if not value or value.year() < 1900:
+            return ""
+        return wareki.format_date(value.asdatetime().astimezone(TOKYO).date())
+
+    @staticmethod
+    def iso(value) -> str:
+        if not value or value.year() < 1900:
+            return ""
+        return value.asdatetime().astimezone(TOKYO).date().isoformat()
+
+
+class EventsBlock(TopBlock):
+    def update(self):
+        super().update()
+        now = datetime.now(TOKYO)
+        brains = api.content.find(
+            portal_type="Event", end={"query": now, "range": "min"}, sort_on="start", sort_limit=MAX_EVENTS
+        )[:MAX_EVENTS]
+        self.items = [
+            {
+                "title": brain.Title,
+                "url": brain.getURL(),
+                "date": wareki.format_date(brain.start.astimezone(TOKYO).date(), weekday=True)
+                if brain.start
+                else "",
+                "iso": brain.start.astimezone(TOKYO).date().isoformat() if brain.start else "",
+                "description": brain.Description,
+            }
+            for brain in brains
+        ]
+
+
+class InterviewsBlock(TopBlock):
+    def update(self):
+        super().update()
+        brains = api.content.find(portal_type="StaffProfile", sort_on="effective", sort_order="descending")
+        self.people = [StaffSummary(brain) for brain in brains[:MAX_INTERVIEWS]]
+
+
+class TopView(BrowserView):
+    """@@saiyo-top: the blocks across the full width (no portlet columns)."""
+
+    def __call__(self):
+        self.request.set("disable_plone.leftcolumn", True)
+        self.request.set("disable_plone.rightcolumn", True)
+        return self.index()

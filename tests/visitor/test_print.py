@@ -1,0 +1,77 @@
+"""Printing: A4 portrait, content only, link targets printed, nothing wider than the printable area."""
+
+from tests.visitor.pages import open_page
+from tests.visitor.pages import PAGES
+from tests.visitor.pages import ROOT
+
+import re
+
+
+A4_POINTS = (595.28, 841.89)  # 210 × 297 mm
+MARGIN_MM = 12  # left and right, as @page in saiyo.css
+PRINTABLE_PX = round((210 - 2 * MARGIN_MM) / 25.4 * 96)  # CSS pixels across the printable area
+MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]")
+PDF_OUTPUT = ROOT / "test-output" / "print"
+
+
+def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    return [(float(w), float(h)) for w, h in MEDIA_BOX.findall(pdf)]
+
+
+def test_every_page_prints_on_a4_portrait(plone, chromium):
+    context = chromium.new_context(locale="ja-JP")
+    page = context.new_page()
+    wrong = {}
+    PDF_OUTPUT.mkdir(parents=True, exist_ok=True)
+    try:
+        for name in PAGES:
+            open_page(page, plone, name)
+            pdf = page.pdf(prefer_css_page_size=True, print_background=False)
+            (PDF_OUTPUT / f"{name}.pdf").write_bytes(pdf)
+            sizes = page_sizes(pdf)
+            bad = [s for s in sizes if abs(s[0] - A4_POINTS[0]) > 1 or abs(s[1] - A4_POINTS[1]) > 1]
+            if not sizes or bad:
+                wrong[name] = sizes[:3]
+    finally:
+        context.close()
+    assert wrong == {}
+
+
+def test_printed_text_stays_inside_the_printable_area(plone, chromium):
+    """Laid out at the printable width with print styles, no text box reaches past the right edge."""
+    context = chromium.new_context(locale="ja-JP", viewport={"width": PRINTABLE_PX, "height": 1000})
+    page = context.new_page()
+    page.emulate_media(media="print")
+    too_wide = {}
+    try:
+        for name in PAGES:
+            open_page(page, plone, name)
+            boxes = page.evaluate(
+                """limit => [...document.body.querySelectorAll('*')]
+                    .filter(e => e.getClientRects().length && [...e.childNodes].some(
+                        n => n.nodeType === 3 && n.textContent.trim()))
+                    .map(e => [e.tagName + (e.id ? '#' + e.id : ''), Math.round(e.getBoundingClientRect().right)])
+                    .filter(([, right]) => right > limit + 1)
+                    .slice(0, 5)""",
+                PRINTABLE_PX,
+            )
+            if boxes:
+                too_wide[name] = boxes
+    finally:
+        context.close()
+    assert too_wide == {}
+
+
+def test_print_hides_navigation_and_prints_link_targets(plone, chromium):
+    context = chromium.new_context(locale="ja-JP")
+    page = context.new_page()
+    page.emulate_media(media="print")
+    try:
+        open_page(page, plone, "page")
+        for selector in ("#mainnavigation-wrapper", ".saiyo-utility", ".saiyo-footer", "#portal-breadcrumbs"):
+            assert not page.locator(selector).first.is_visible(), selector
+        link = page.locator("#content-core a[href^='http']").first
+        after = link.evaluate("a => getComputedStyle(a, '::after').content")
+        assert link.get_attribute("href") in after
+    finally:
+        context.close()

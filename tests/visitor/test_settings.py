@@ -1,0 +1,63 @@
+"""文字サイズ and 配色 of the utility bar stay chosen from page to page, applied before the first paint."""
+
+from tests.visitor.pages import open_page
+
+
+def test_size_and_scheme_persist_across_pages(plone, chromium):
+    context = chromium.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        open_page(page, plone, "top")
+        standard = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+        page.get_by_role("button", name="特大").click()
+        page.get_by_role("button", name="高コントラスト").click()
+        assert page.get_by_role("button", name="特大").get_attribute("aria-pressed") == "true"
+
+        page.goto(plone.url + "/kankyo/kyuyo", wait_until="domcontentloaded")
+        html = page.locator("html")
+        assert html.get_attribute("data-saiyo-size") == "xlarge"
+        assert html.get_attribute("data-saiyo-scheme") == "contrast"
+        assert (
+            page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") == standard * 1.5
+        )
+        page.wait_for_load_state("load")
+        assert page.get_by_role("button", name="高コントラスト").get_attribute("aria-pressed") == "true"
+        assert page.get_by_role("button", name="特大").get_attribute("aria-pressed") == "true"
+
+        page.get_by_role("button", name="標準").first.click()
+        page.reload()
+        assert html.get_attribute("data-saiyo-size") is None
+        assert html.get_attribute("data-saiyo-scheme") == "contrast"
+    finally:
+        context.close()
+
+
+def test_settings_are_applied_before_the_first_paint(plone, chromium):
+    """An inline, render-blocking script in <head> sets the attributes before <body> is parsed,
+    so a page never flashes in the standard look first."""
+    context = chromium.new_context(locale="ja-JP")
+    page = context.new_page()
+    try:
+        open_page(page, plone, "page", scheme="contrast", size="large")
+        inline = page.locator("head script:not([src])", has_text='getItem("saiyo.size")')
+        assert inline.count() == 1
+        assert inline.get_attribute("defer") is None and inline.get_attribute("async") is None
+        # what the parser saw when it reached <body>: recorded by a script placed first in <body>
+        page.add_init_script(
+            "document.addEventListener('readystatechange', () => {"
+            " if (!window.__firstState) window.__firstState = document.documentElement.getAttribute('data-saiyo-scheme'); });"
+        )
+        page.reload(wait_until="load")
+        assert page.evaluate("window.__firstState") == "contrast"
+    finally:
+        context.close()
+
+
+def test_reader_link_is_in_the_utility_bar(plone, chromium):
+    context = chromium.new_context(locale="ja-JP")
+    page = context.new_page()
+    try:
+        open_page(page, plone, "page")
+        assert page.locator(".saiyo-utility a.saiyo-utility-reader").get_attribute("href") == "#saiyo-reader"
+    finally:
+        context.close()
