@@ -46,7 +46,7 @@ class TestInstall(unittest.TestCase):
 
     def test_profile_version(self):
         setup = api.portal.get_tool("portal_setup")
-        self.assertEqual(setup.getLastVersionForProfile("kagoshima.saiyo:default"), ("1002",))
+        self.assertEqual(setup.getLastVersionForProfile("kagoshima.saiyo:default"), ("1007",))
 
 
 class TestUninstall(unittest.TestCase):

@@ -450,7 +450,7 @@ class TestUpgrade(unittest.TestCase):
 
         setup.upgradeProfile("kagoshima.saiyo:default")
 
-        self.assertEqual(setup.getLastVersionForProfile("kagoshima.saiyo:default"), ("1002",))
+        self.assertEqual(setup.getLastVersionForProfile("kagoshima.saiyo:default"), ("1007",))
         self.assertEqual(workflow.getChainForPortalType("Image"), ("saiyo_workflow",))
         self.assertEqual(workflow.getDefaultChain(), ("saiyo_workflow",))
         states = {
