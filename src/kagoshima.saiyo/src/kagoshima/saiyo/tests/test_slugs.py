@@ -187,14 +187,14 @@ class TestNormalizer(unittest.TestCase):
 
 
 class TestZCMLOverride(unittest.TestCase):
-    """overrides.zcml replaces plone.i18n's "ja" utility in one configuration run."""
+    """slugs/overrides.zcml (included by the add-on's overrides.zcml) replaces plone.i18n's "ja" utility."""
 
     ZCML = """
     <configure xmlns="http://namespaces.zope.org/zope">
       <include package="zope.component" file="meta.zcml" />
       <include package="zope.security" file="meta.zcml" />
       <include package="plone.i18n.normalizer" />
-      <{directive} package="kagoshima.saiyo" file="overrides.zcml" />
+      <{directive} package="kagoshima.saiyo.slugs" file="overrides.zcml" />
     </configure>
     """
 

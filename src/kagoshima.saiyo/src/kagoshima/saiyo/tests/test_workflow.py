@@ -450,10 +450,7 @@ class TestUpgrade(unittest.TestCase):
 
         setup.upgradeProfile("kagoshima.saiyo:default", dest="1002")
 
-        self.assertEqual(
-            setup.getLastVersionForProfile("kagoshima.saiyo:default"),
-            (setup.getVersionForProfile("kagoshima.saiyo:default"),),
-        )
+        self.assertEqual(setup.getLastVersionForProfile("kagoshima.saiyo:default"), ("1002",))
         self.assertEqual(workflow.getChainForPortalType("Image"), ("saiyo_workflow",))
         self.assertEqual(workflow.getDefaultChain(), ("saiyo_workflow",))
         states = {
