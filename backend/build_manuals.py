@@ -1,8 +1,12 @@
-"""Build the Japanese manuals in docs/manuals/*.md into Word files (.docx) with pandoc.
+"""Build the Japanese manuals in docs/ into Word files (.docx) with pandoc.
 
     python -m backend.build_manuals [--output build/manuals]
 
-Each Markdown file becomes one .docx with a table of contents. The Word styles come from
+Each Markdown file of docs/manuals/ becomes one .docx with a table of contents. A folder of
+docs/ with a README.md that has a title (docs/operations/: 運用マニュアル) is a book: its
+README and the documents its README links to, in the order they are linked, become one
+.docx named after the folder; each linked document's title becomes a chapter and its own
+headings move one level down. The Word styles come from
 pandoc's own reference document with the fonts switched to Japanese ones (游ゴシック / Yu Gothic,
 which every Windows 10/11 PC with Word has) and the proofing language set to Japanese, so the
 files open in Word without font substitution or red spelling marks. pandoc is Debian's
@@ -21,7 +25,10 @@ import zipfile
 
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "docs" / "manuals"
+DOCS = ROOT / "docs"
+SOURCES = DOCS / "manuals"
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+LINKED_DOCUMENT = re.compile(r"\[([^\]]+)\]\(([\w.-]+\.md)\)")
 DEFAULT_OUTPUT = ROOT / "build" / "manuals"
 FONT_LATIN = "Yu Gothic"
 FONT_EAST_ASIA = "游ゴシック"
@@ -54,6 +61,61 @@ def reference_document(folder: Path) -> Path:
     return reference
 
 
+def books() -> list[Path]:
+    """Folders of docs/ (other than manuals/) whose README.md has front matter with a title."""
+    found = []
+    for readme in sorted(DOCS.glob("*/README.md")):
+        match = FRONT_MATTER.match(readme.read_text(encoding="utf-8"))
+        if readme.parent != SOURCES and match and re.search(r"^title: ", match.group(1), re.M):
+            found.append(readme.parent)
+    return found
+
+
+def shift_headings(markdown: str) -> str:
+    """Move every ATX heading one level down (outside fenced code blocks)."""
+    lines, fenced = [], False
+    for line in markdown.splitlines():
+        if line.startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and re.match(r"#{1,5} ", line):
+            line = "#" + line
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def book_markdown(folder: Path) -> str:
+    """The README of ``folder`` followed by the documents it links to, as one Markdown text."""
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    parts = list(dict.fromkeys(name for _, name in LINKED_DOCUMENT.findall(readme)))
+    chapters = [readme]
+    for name in parts:
+        text = (folder / name).read_text(encoding="utf-8")
+        match = FRONT_MATTER.match(text)
+        if match is None or not re.search(r"^title: (.+)$", match.group(1), re.M):
+            raise ValueError(f"{folder.name}/{name} has no front matter with a title")
+        title = re.search(r"^title: (.+)$", match.group(1), re.M).group(1).strip()
+        chapters.append(f"# {title}\n\n" + shift_headings(text[match.end() :]))
+    # Links between the documents become the chapter names (one Word file has no other files).
+    return LINKED_DOCUMENT.sub(lambda m: f"「{m.group(1).removesuffix('.md')}」", "\n\n".join(chapters))
+
+
+def pandoc(source: Path, target: Path, reference: Path, resources: Path) -> None:
+    subprocess.run(
+        [
+            "pandoc",
+            str(source),
+            "--from=markdown",
+            "--to=docx",
+            "--toc",
+            "--toc-depth=2",
+            f"--reference-doc={reference}",
+            f"--resource-path={resources}",
+            f"--output={target}",
+        ],
+        check=True,
+    )
+
+
 def build(output: Path) -> list[Path]:
     if shutil.which("pandoc") is None:
         raise SystemExit(
@@ -66,20 +128,13 @@ def build(output: Path) -> list[Path]:
         reference = reference_document(Path(scratch))
         for source in sorted(SOURCES.glob("*.md")):
             target = output / f"{source.stem}.docx"
-            subprocess.run(
-                [
-                    "pandoc",
-                    str(source),
-                    "--from=markdown",
-                    "--to=docx",
-                    "--toc",
-                    "--toc-depth=2",
-                    f"--reference-doc={reference}",
-                    f"--resource-path={SOURCES}",
-                    f"--output={target}",
-                ],
-                check=True,
-            )
+            pandoc(source, target, reference, SOURCES)
+            built.append(target)
+        for folder in books():
+            combined = Path(scratch) / f"{folder.name}.md"
+            combined.write_text(book_markdown(folder), encoding="utf-8")
+            target = output / f"{folder.name}.docx"
+            pandoc(combined, target, reference, folder)
             built.append(target)
     return built
 

@@ -11,11 +11,18 @@ import zipfile
 
 ROOT = Path(__file__).resolve().parents[2]
 MANUALS = sorted((ROOT / "docs" / "manuals").glob("*.md"))
+OPERATIONS = ROOT / "docs" / "operations"
 
 
 def headings(markdown: str, level: int) -> list[str]:
-    prefix = "#" * level + " "
-    return [line[len(prefix) :].strip() for line in markdown.splitlines() if line.startswith(prefix)]
+    """ATX headings of one level, outside fenced code blocks (where "# " starts a shell comment)."""
+    prefix, found, fenced = "#" * level + " ", [], False
+    for line in markdown.splitlines():
+        if line.startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.startswith(prefix):
+            found.append(line[len(prefix) :].strip())
+    return found
 
 
 def paragraphs(document_xml: str, style: str) -> list[str]:
@@ -37,7 +44,28 @@ def built(tmp_path_factory):
 
 def test_every_manual_becomes_a_word_file(built):
     assert MANUALS, "docs/manuals has no manuals"
-    assert sorted(built) == [path.stem for path in MANUALS]
+    assert sorted(built) == sorted([path.stem for path in MANUALS] + ["operations"])
+
+
+def test_operations_manual_is_one_word_file_with_a_chapter_per_linked_document(built):
+    readme = (OPERATIONS / "README.md").read_text(encoding="utf-8")
+    linked = list(dict.fromkeys(re.findall(r"\]\(([\w.-]+\.md)\)", readme)))
+    assert len(linked) >= 5, linked
+    with zipfile.ZipFile(built["operations"]) as docx:
+        document = docx.read("word/document.xml").decode("utf-8")
+    chapters = paragraphs(document, "Heading1")
+    sections = paragraphs(document, "Heading2")
+    titles = []
+    for name in linked:
+        text = (OPERATIONS / name).read_text(encoding="utf-8")
+        titles.append(re.search(r"^title: (.+)$", text, flags=re.M).group(1).strip())
+        # Each document's own chapters are sections of its chapter, none lost.
+        for heading in headings(text, 1):
+            assert heading in sections, (name, heading)
+    assert chapters == headings(readme, 1) + titles
+    assert paragraphs(document, "Title") == [re.search(r"^title: (.+)$", readme, flags=re.M).group(1)]
+    # No link points at a Markdown file that a Word reader does not have.
+    assert ".md" not in "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", document))
 
 
 @pytest.mark.parametrize("source", MANUALS, ids=lambda path: path.stem)
@@ -59,7 +87,7 @@ def test_word_file_keeps_every_chapter_and_section_in_order(built, source):
 def test_make_targets_named_in_the_documents_exist():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     targets = set(re.findall(r"^([a-zA-Z0-9_-]+):", makefile, flags=re.M))
-    documents = [*MANUALS, ROOT / "README.md"]
+    documents = [*MANUALS, *sorted(OPERATIONS.glob("*.md")), ROOT / "README.md"]
     named = {
         (path.name, target)
         for path in documents
