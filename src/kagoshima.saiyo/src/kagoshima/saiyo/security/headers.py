@@ -40,10 +40,11 @@ def _sha256(text: str) -> str:
 
 
 def inline_script_hashes() -> list[str]:
-    """Hashes of the add-on's own inline scripts (page-view beacon, gtag), allowed by script-src."""
+    """Hashes of the add-on's own inline scripts (page-view beacon, pre-paint settings, gtag)."""
     from kagoshima.saiyo.analytics import viewlets
+    from kagoshima.saiyo.theme.viewlets import PREPAINT_SCRIPT
 
-    hashes = [_sha256(viewlets.BEACON_SCRIPT)]
+    hashes = [_sha256(viewlets.BEACON_SCRIPT), _sha256(PREPAINT_SCRIPT)]
     try:
         ga_id = viewlets.measurement_id()
     except Exception:

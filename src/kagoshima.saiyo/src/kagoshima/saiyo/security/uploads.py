@@ -124,11 +124,19 @@ def check_item(obj, event=None):
 # Edit forms: the message beside the field ---------------------------------------------
 
 try:
+    from kagoshima.saiyo.interfaces import IKagoshimaSaiyoLayer
+    from plone.formwidget.namedfile.validator import NamedFileWidgetValidator
     from plone.namedfile.interfaces import INamedField
     from z3c.form import validator as z3c_validator
     from zope.interface import Invalid
 
-    class UploadValidator(z3c_validator.SimpleFieldValidator):
+    class UploadValidator(NamedFileWidgetValidator):
+        """plone.formwidget.namedfile's validator plus the allow-list and size limit.
+
+        Registered for the add-on's browser layer, so it is more specific than the original
+        (no configuration conflict) and only applies where the add-on is installed.
+        """
+
         def validate(self, value, force=False):
             super().validate(value, force)
             if INamed.providedBy(value):
@@ -136,6 +144,8 @@ try:
                 if message:
                     raise Invalid(message)
 
-    z3c_validator.WidgetValidatorDiscriminators(UploadValidator, field=INamedField)
+    z3c_validator.WidgetValidatorDiscriminators(
+        UploadValidator, request=IKagoshimaSaiyoLayer, field=INamedField
+    )
 except ImportError:  # pragma: no cover
     UploadValidator = None

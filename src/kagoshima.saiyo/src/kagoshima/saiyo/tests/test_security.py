@@ -231,3 +231,26 @@ class TestUpgrade(unittest.TestCase):
         self.assertEqual(portal.acl_users.plugins.listPlugins(IAuthenticationPlugin)[0][0], PLUGIN_ID)
         self.assertEqual(api.portal.get_registry_record("kagoshima.saiyo.security.lockout_attempts"), 5)
         self.assertEqual(portal.acl_users.session.timeout, 7200)
+
+
+class TestInlineScriptsAllowedByPolicy(unittest.TestCase):
+    """Every inline script the site renders is allowed by the Content-Security-Policy's hashes."""
+
+    layer = KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
+
+    def test_inline_scripts_of_the_front_page_are_in_script_src(self):
+        import base64
+        import hashlib
+        import re
+
+        browser = Browser(self.layer["app"])
+        browser.open(self.layer["portal"].absolute_url())
+        policy = browser.headers["Content-Security-Policy"]
+        script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+        # Data blocks (JSON-LD) are not executed, so CSP does not apply to them.
+        scripts = re.findall(r"<script((?![^>]*\bsrc=)[^>]*)>(.*?)</script>", browser.contents, flags=re.S)
+        executable = [body for attributes, body in scripts if body.strip() and "ld+json" not in attributes]
+        self.assertTrue(executable, "the front page has no inline script: the pre-paint script is missing")
+        for body in executable:
+            digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
+            self.assertIn(f"'sha256-{digest}'", script_src, body[:80])

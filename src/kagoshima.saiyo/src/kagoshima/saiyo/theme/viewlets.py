@@ -1,9 +1,24 @@
-"""The footer viewlet: contact, site links (portal_actions ``site_actions``) and SNS links."""
+"""Theme viewlets: the head additions (icons, the pre-paint settings script) and the footer."""
 
 from kagoshima.saiyo.theme.settings import display_setting
 from kagoshima.saiyo.theme.settings import parse_links
 from plone.app.layout.viewlets import ViewletBase
 from zope.component import getMultiAdapter
+
+
+# 文字サイズ・配色 chosen on an earlier page, applied before the first paint (the utility bar's
+# script, ++plone++kagoshima.saiyo/saiyo.js, stores them). Inline so there is no flash; the
+# Content-Security-Policy allows exactly this text by its hash (security/headers.py).
+PREPAINT_SCRIPT = (
+    '(function(d){try{var s=window.localStorage,v;v=s.getItem("saiyo.size");'
+    'if(v==="large"||v==="xlarge"){d.setAttribute("data-saiyo-size",v);}'
+    'v=s.getItem("saiyo.scheme");if(v==="contrast"){d.setAttribute("data-saiyo-scheme",v);}}'
+    "catch(e){}})(document.documentElement);"
+)
+
+
+class HeadViewlet(ViewletBase):
+    prepaint_script = f"<script>{PREPAINT_SCRIPT}</script>"
 
 
 class FooterViewlet(ViewletBase):
