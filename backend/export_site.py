@@ -95,7 +95,12 @@ def relative_path(item: dict, site_url: str) -> str:
 
 
 def is_blob(value) -> bool:
-    return isinstance(value, dict) and value.get("encoding") == "base64" and "data" in value and "filename" in value
+    return (
+        isinstance(value, dict)
+        and value.get("encoding") == "base64"
+        and "data" in value
+        and "filename" in value
+    )
 
 
 def cell(value) -> str:
@@ -126,7 +131,14 @@ def write_blobs_and_csv(items: list[dict], out: Path, site_url: str) -> dict:
                 target.write_bytes(base64.b64decode(value["data"]))
                 blob_count += 1
                 row[key] = f"blobs/{path}/{key}/{value['filename']}"
-            elif key not in ("parent", "@components", "workflow_history", "items", "previous_item", "next_item"):
+            elif key not in (
+                "parent",
+                "@components",
+                "workflow_history",
+                "items",
+                "previous_item",
+                "next_item",
+            ):
                 row[key] = cell(value)
         by_type.setdefault(item["@type"], []).append(row)
     (out / "csv").mkdir(exist_ok=True)
@@ -165,14 +177,24 @@ def main(app, argv) -> int:
     newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
     items = export_content(site, request)
     site_url = site.absolute_url()
-    (out / "content.json").write_text(json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    (out / "content.json").write_text(
+        json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+    )
     for name, data in export_other(site, request).items():
-        (out / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        (out / f"{name}.json").write_text(
+            json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+        )
     states = {
-        item["UID"]: {"path": relative_path(item, site_url), "@type": item["@type"], "review_state": item.get("review_state")}
+        item["UID"]: {
+            "path": relative_path(item, site_url),
+            "@type": item["@type"],
+            "review_state": item.get("review_state"),
+        }
         for item in items
     }
-    (out / "workflow_states.json").write_text(json.dumps(states, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "workflow_states.json").write_text(
+        json.dumps(states, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     summary = write_blobs_and_csv(items, out, site_url)
     summary["site_url"] = site_url
     summary["site_path"] = "/".join(site.getPhysicalPath())

@@ -75,7 +75,9 @@ def main(app, argv) -> int:
         path = item["@id"][len(manifest["site_url"]) :]
         item["@id"] = f"http://nohost/{site.getId()}{path}"
         if item.get("parent", {}).get("@id", "").startswith(manifest["site_url"]):
-            item["parent"]["@id"] = f"http://nohost/{site.getId()}" + item["parent"]["@id"][len(manifest["site_url"]) :]
+            item["parent"]["@id"] = (
+                f"http://nohost/{site.getId()}" + item["parent"]["@id"][len(manifest["site_url"]) :]
+            )
         added = view.import_new_content([item])
         if added:
             transaction.commit()
@@ -102,7 +104,10 @@ def main(app, argv) -> int:
     site.ZopeFindAndApply(site, search_sub=True, apply_func=reset_dates)
     transaction.get().note("backend/import_export.py")
     transaction.commit()
-    print(f"import: {len(items) - len(failed)} objects, {len(failed)} failed, {len(redirects)} redirects", flush=True)
+    print(
+        f"import: {len(items) - len(failed)} objects, {len(failed)} failed, {len(redirects)} redirects",
+        flush=True,
+    )
     for path in failed:
         print(f"  failed: {path}", flush=True)
     return 1 if failed else 0

@@ -123,7 +123,9 @@ class Importer:
             status = "updated"
         else:
             item = copy.deepcopy(item)
-            parent_path = item["parent"]["@id"].split("/", 3)[3] if item["parent"]["@id"].count("/") >= 3 else ""
+            parent_path = (
+                item["parent"]["@id"].split("/", 3)[3] if item["parent"]["@id"].count("/") >= 3 else ""
+            )
             container = self.site.unrestrictedTraverse(parent_path) if parent_path else self.site
             wanted, number = item["id"], 2
             while item["id"] in container.objectIds():
@@ -154,7 +156,10 @@ def main(app, argv) -> int:
     out = Path(argv[0])
     content_file = out / "content.json"
     if not content_file.exists():
-        print(f"エラー: {content_file} がありません。先に build を実行してください / Error: no {content_file}", file=sys.stderr)
+        print(
+            f"エラー: {content_file} がありません。先に build を実行してください / Error: no {content_file}",
+            file=sys.stderr,
+        )
         return 2
     app = makerequest(app)
     setRequest(app.REQUEST)
@@ -190,7 +195,9 @@ def main(app, argv) -> int:
                 paths.append(path)
             transaction.get().note(f"migration: {old_path}")
             transaction.commit()
-            status = "created" if "created" in statuses else "updated" if "updated" in statuses else "unchanged"
+            status = (
+                "created" if "created" in statuses else "updated" if "updated" in statuses else "unchanged"
+            )
             results[old_path] = {"status": status, "path": paths[0] if paths else ""}
         except Exception as error:
             transaction.abort()
@@ -198,7 +205,9 @@ def main(app, argv) -> int:
             results[old_path] = {"status": "failed", "error": f"{type(error).__name__}: {error}"}
     # an image or file is imported with the page that uses it: it shares that page's result
     group_of_source = {
-        by_uid[uid]["_migration"]["source"]: old_path for old_path, uids in pages["groups"].items() for uid in uids
+        by_uid[uid]["_migration"]["source"]: old_path
+        for old_path, uids in pages["groups"].items()
+        for uid in uids
     }
     for page in pages["pages"]:
         owner = group_of_source.get(page["path"])
@@ -226,15 +235,26 @@ def main(app, argv) -> int:
     transaction.commit()
     seconds = time.perf_counter() - started
     page_count = sum(1 for p in pages["pages"] if p["kind"] == "page")
-    (out / "import-result.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "import-result.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     (out / "import-speed.json").write_text(
-        json.dumps({"pages": page_count, "seconds": round(seconds, 3), "pages_per_second": round(page_count / seconds, 1)}),
+        json.dumps(
+            {
+                "pages": page_count,
+                "seconds": round(seconds, 3),
+                "pages_per_second": round(page_count / seconds, 1),
+            }
+        ),
         encoding="utf-8",
     )
     counts = {}
     for result in results.values():
         counts[result["status"]] = counts.get(result["status"], 0) + 1
-    print(f"import: {counts}, {added} redirects added, {seconds:.1f} s ({page_count / seconds:.1f} pages/s)", flush=True)
+    print(
+        f"import: {counts}, {added} redirects added, {seconds:.1f} s ({page_count / seconds:.1f} pages/s)",
+        flush=True,
+    )
     return 1 if counts.get("failed") else 0
 
 

@@ -163,7 +163,9 @@ def parse(text: str, default_year: int | None = None) -> Schedule:
             result.notes.append(parts[0][first.end() :].strip(" ,"))
     except LookupError as error:
         result.start = result.end = None
-        result.warnings.append(f"年または月が書かれていないため日付にできません（原文のまま残します）: 「{error}」")
+        result.warnings.append(
+            f"年または月が書かれていないため日付にできません（原文のまま残します）: 「{error}」"
+        )
     except ValueError as error:
         result.start = result.end = None
         result.warnings.append(f"日付として正しくありません（原文のまま残します）: 「{raw}」（{error}）")

@@ -98,7 +98,9 @@ def parse_divisions(text: str, job_types: dict) -> tuple[list[dict], list[str]]:
             continue
         name, inner = match.group("name").strip(), match.group("inner").strip()
         if re.fullmatch(r"\d+", inner):
-            rows.append({"name": name, "headcount": int(inner), "job_type": _job_type(name, job_types), "note": ""})
+            rows.append(
+                {"name": name, "headcount": int(inner), "job_type": _job_type(name, job_types), "note": ""}
+            )
         elif "(" in inner:
             for sub in split_top(inner, "・,、"):
                 sub_match = re.fullmatch(r"(?P<name>[^()]+)\((?P<count>[^()]+)\)", sub)
@@ -108,10 +110,14 @@ def parse_divisions(text: str, job_types: dict) -> tuple[list[dict], list[str]]:
                 row["headcount"] = int(count) if count.isdigit() else None
                 if not count.isdigit():
                     row["note"] = count
-                    warnings.append(f"試験区分「{row['name']}」の人数「{count}」は数ではないため備考に残しました")
+                    warnings.append(
+                        f"試験区分「{row['name']}」の人数「{count}」は数ではないため備考に残しました"
+                    )
                 rows.append(row)
         else:
-            rows.append({"name": name, "headcount": None, "job_type": _job_type(name, job_types), "note": inner})
+            rows.append(
+                {"name": name, "headcount": None, "job_type": _job_type(name, job_types), "note": inner}
+            )
             warnings.append(f"試験区分「{name}」の人数「{inner}」は数ではないため備考に残しました")
     return rows, warnings
 
@@ -134,7 +140,12 @@ def _stage_row(stage: str, label: str, cell) -> dict:
     match = re.fullmatch(r"(?P<subject>.+?)\s*\((?P<duration>[^()]*(?:時間|分)[^()]*)\)", label)
     subject, duration = (match.group("subject"), match.group("duration")) if match else (label, "")
     detail = cell_text(cell)
-    return {"stage": stage or "試験", "subject": subject.strip(), "duration": duration.strip(), "detail": detail}
+    return {
+        "stage": stage or "試験",
+        "subject": subject.strip(),
+        "duration": duration.strip(),
+        "detail": detail,
+    }
 
 
 def _date_value(parsed) -> str:
@@ -199,7 +210,9 @@ def extract_exam(page_title: str, url_path: str, main, rules: dict) -> ExamResul
         elif key.startswith("申込受付"):
             if parsed.is_date:
                 fields["application_start"] = _datetime_value(parsed.start)
-                fields["application_end"] = _datetime_value(parsed.end or parsed.start.replace(hour=23, minute=59, second=59))
+                fields["application_end"] = _datetime_value(
+                    parsed.end or parsed.start.replace(hour=23, minute=59, second=59)
+                )
         elif key.startswith("第1次試験日") or key.startswith("第1次試験実施"):
             if parsed.is_date:
                 fields["first_exam_date"] = _date_value(parsed)
@@ -220,7 +233,9 @@ def extract_exam(page_title: str, url_path: str, main, rules: dict) -> ExamResul
             fields["final_result_note"] = parsed.text if not parsed.is_date or parsed.tentative else ""
         else:
             verbatim = True
-            result.warnings.append(f"「{label}」は対応する日程項目がないため、日程の補足に原文のまま残しました")
+            result.warnings.append(
+                f"「{label}」は対応する日程項目がないため、日程の補足に原文のまま残しました"
+            )
         if verbatim:
             schedule_notes.append(f"{label}: {parsed.text}")
     # numbered notes (注1 …) after the first table belong to the eligibility

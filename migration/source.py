@@ -42,7 +42,7 @@ class Fetched:
 
     @property
     def kind(self) -> str:
-        """"page", "asset" or "other"."""
+        """ "page", "asset" or "other"."""
         if self.content_type:
             ct = self.content_type.split(";")[0].strip().lower()
             if ct in ("text/html", "application/xhtml+xml"):
@@ -89,7 +89,9 @@ def read_mirror(folder: Path, host: str | None = None):
         content_type = None
         if headers.exists():
             content_type = json.loads(headers.read_text(encoding="utf-8")).get("content-type")
-        yield Fetched(path=url_path(relative), data=file.read_bytes(), content_type=content_type, file=str(file))
+        yield Fetched(
+            path=url_path(relative), data=file.read_bytes(), content_type=content_type, file=str(file)
+        )
 
 
 def _cache_file(cache: Path, path: str) -> Path:
@@ -100,7 +102,13 @@ def _cache_file(cache: Path, path: str) -> Path:
 
 
 def crawl(
-    base_url: str, cache: Path, delay: float = 1.0, limit: int = 5000, session=None, user_agent=None, also_hosts=()
+    base_url: str,
+    cache: Path,
+    delay: float = 1.0,
+    limit: int = 5000,
+    session=None,
+    user_agent=None,
+    also_hosts=(),
 ):
     """Crawl ``base_url`` into ``cache/<host>/`` (resumable).
 
@@ -181,7 +189,10 @@ def crawl(
                     seen.add(new)
                     queue.append(new)
         state_file.write_text(
-            json.dumps({"queue": queue, "seen": sorted(seen), "failed": failed, "skipped": skipped}, ensure_ascii=False),
+            json.dumps(
+                {"queue": queue, "seen": sorted(seen), "failed": failed, "skipped": skipped},
+                ensure_ascii=False,
+            ),
             encoding="utf-8",
         )
     log.info("crawl: %d fetched, %d queued, %d failed", fetched_count, len(queue), len(failed))
