@@ -24,21 +24,11 @@ import json
 import logging
 import sys
 import time
-import tomllib
 import transaction
 
 
 log = logging.getLogger("migration.import")
 MARKER = "_saiyo_migration"
-
-
-def site_id() -> str:
-    from App.config import getConfiguration
-
-    recorded = Path(getConfiguration().instancehome) / "etc" / "instance.toml"
-    if recorded.is_file():
-        return tomllib.loads(recorded.read_text(encoding="utf-8")).get("site_id", "Plone")
-    return "Plone"
 
 
 def script_args(argv: list) -> list:
@@ -142,12 +132,9 @@ class Importer:
 
 
 def main(app, argv) -> int:
-    from AccessControl.SecurityManagement import newSecurityManager
+    from backend.zope_request import open_site
     from plone.app.redirector.interfaces import IRedirectionStorage
-    from Testing.makerequest import makerequest
     from zope.component import getUtility
-    from zope.component.hooks import setSite
-    from zope.globalrequest import setRequest
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if len(argv) != 1:
@@ -161,18 +148,11 @@ def main(app, argv) -> int:
             file=sys.stderr,
         )
         return 2
-    app = makerequest(app)
-    setRequest(app.REQUEST)
-    site = app.get(site_id())
-    if site is None:
-        print(f"error: no site {site_id()!r} in this database", file=sys.stderr)
-        return 2
-    setSite(site)
-    newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
+    site, request = open_site(app)
     items = json.loads(content_file.read_text(encoding="utf-8"))
     pages = json.loads((out / "pages.json").read_text(encoding="utf-8"))
     redirects = json.loads((out / "redirects.json").read_text(encoding="utf-8"))
-    importer = Importer(site, app.REQUEST)
+    importer = Importer(site, request)
     started = time.perf_counter()
     results: dict[str, dict] = {}
 

@@ -63,11 +63,22 @@ def imported(site, out, tmp_path_factory):
     # 2. the real run, 3. once more: nothing changes
     second, second_results = run_import(site, out)
     third, third_results = run_import(site, out)
+    # 4. one old page changed since: only that page is updated
+    changed = tmp_path_factory.mktemp("changed")
+    for name in ("pages.json", "redirects.json"):
+        (changed / name).write_bytes((out / name).read_bytes())
+    edited = copy.deepcopy(items)
+    notice = next(i for i in edited if i["@id"].endswith("/keiken-2018"))
+    notice["description"] = "試験概要を更新しました。"
+    notice["_migration"]["hash"] = build._hash(notice)
+    (changed / "content.json").write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    fourth, fourth_results = run_import(site, changed)
     assert site.start() == 0
     return {
         "first": (first, first_results),
         "second": (second, second_results),
         "third": (third, third_results),
+        "fourth": (fourth, fourth_results),
     }
 
 
@@ -87,6 +98,22 @@ def test_second_run_changes_nothing(imported):
     assert done.returncode == 0, done.stdout + done.stderr
     assert {r["status"] for r in results.values()} == {"unchanged"}
     assert "0 redirects added" in done.stdout
+
+
+def test_changed_page_is_updated_and_nothing_else(site, imported):
+    done, results = imported["fourth"]
+    assert done.returncode == 0, done.stdout + done.stderr
+    changed = {path for path, r in results.items() if r["status"] != "unchanged"}
+    assert changed == {"/info/about_test/minkan_test/minkan_test_h30.html"}
+    assert results["/info/about_test/minkan_test/minkan_test_h30.html"]["status"] == "updated"
+    data = requests.get(
+        f"{site.url}/shiken/annai/keiken-2018",
+        headers={"Accept": "application/json"},
+        auth=site.admin,
+        timeout=60,
+    ).json()
+    assert data["description"] == "試験概要を更新しました。"
+    assert data["review_state"] == "published"
 
 
 def test_report_lists_every_page_and_exit_code(imported, out):
