@@ -61,6 +61,10 @@ def normalize(text: str) -> str:
     for mark in RANGE_MARKS:
         text = text.replace(mark, "~")
     text = text.replace("，", ",").replace("、", ",")
+    # 「8月4日から8月20日まで」 is a range as well; 2021/8/4 and 2021.8.4 are days
+    text = re.sub(r"(?<=[日)\d分時])\s*から\s*", "~", text).replace("まで", "")
+    text = re.sub(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)", r"\1年\2月\3日", text)
+    text = text.replace("正午", "12時")
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -148,6 +148,21 @@ def _stage_row(stage: str, label: str, cell) -> dict:
     }
 
 
+def schedule_key(label: str) -> str:
+    """A label as the rows are matched: NFKC, no spaces, 第一次 → 第1次, 第 added to 1次."""
+    key = norm(label)
+    key = re.sub(
+        r"第?([一二三1-3])次",
+        lambda m: (
+            "第" + "123"["一二三".find(m.group(1))] + "次"
+            if m.group(1) in "一二三"
+            else "第" + m.group(1) + "次"
+        ),
+        key,
+    )
+    return key
+
+
 def _date_value(parsed) -> str:
     return parsed.start.date().isoformat()
 
@@ -182,7 +197,7 @@ def extract_exam(page_title: str, url_path: str, main, rules: dict) -> ExamResul
         return fiscal_year if (text_month or 4) >= 4 else fiscal_year + 1
 
     for section, sub, label, cell in _rows(main):
-        key = norm(label)
+        key = schedule_key(label)
         value_text = cell_text(cell)
         if "内容" in section:
             contents.append(_stage_row(sub, label, cell))
@@ -204,10 +219,10 @@ def extract_exam(page_title: str, url_path: str, main, rules: dict) -> ExamResul
         for warning in parsed.warnings:
             result.warnings.append(f"{label}: {warning}")
         verbatim = not parsed.is_date or parsed.tentative or parsed.notes
-        if key.startswith("試験案内配布"):
+        if key.startswith("試験案内配布") or key.startswith("案内配布"):
             if parsed.is_date:
                 fields["guide_release_date"] = _date_value(parsed)
-        elif key.startswith("申込受付"):
+        elif key.startswith("申込受付") or key.startswith("受付期間") or key.startswith("申込期間"):
             if parsed.is_date:
                 fields["application_start"] = _datetime_value(parsed.start)
                 fields["application_end"] = _datetime_value(

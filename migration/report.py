@@ -16,6 +16,13 @@ FATES = {
     "asset": "画像・ファイルとして移行",
 }
 IMPORT = {"created": "作成", "updated": "更新", "unchanged": "変更なし", "failed": "失敗", "": "未取込"}
+HOW = {
+    "header": "HTTPヘッダー",
+    "meta": "metaタグ",
+    "bom": "BOM",
+    "detected": "自動判定",
+    "fallback": "判定できず",
+}
 COLUMNS = [
     "path",
     "kind",
@@ -99,7 +106,7 @@ def write(out: Path, speed: str = "") -> dict:
             f"<td>{e(FATES.get(page['fate'], page['fate']))}</td>"
             f"<td>{e(page['target_type'])}<br><code>{e(page['target'])}</code></td>"
             f"<td>{e(page['reason'] or page['error'])}</td>"
-            f"<td>{e(page['encoding'])} {('（' + e(page['encoding_source']) + '）') if page['encoding_source'] else ''}</td>"
+            f"<td>{e(page['encoding'])} {('（' + e(HOW.get(page['encoding_source'], page['encoding_source'])) + '）') if page['encoding_source'] else ''}</td>"
             f"<td>{e(IMPORT.get(page.get('import_status', ''), page.get('import_status', '')))}</td>"
             f"<td><ul>{details}</ul></td></tr>"
         )

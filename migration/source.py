@@ -38,7 +38,7 @@ class Fetched:
 
     @property
     def suffix(self) -> str:
-        return Path(self.path.rstrip("/")).suffix.lower()
+        return Path(self.path.split("?")[0].rstrip("/")).suffix.lower()
 
     @property
     def kind(self) -> str:
@@ -51,7 +51,8 @@ class Fetched:
                 return "asset"
             return "other"
         if self.path.endswith("/") or self.suffix in PAGE_SUFFIXES:
-            return "page" if self.suffix != "" or self.data[:1024].lstrip()[:1] in (b"<", b"") else "other"
+            head = self.data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+            return "page" if self.suffix != "" or head[:1] in (b"<", b"") else "other"
         if self.suffix in ASSET_SUFFIXES:
             return "asset"
         return "other"
