@@ -35,6 +35,8 @@ def main(argv=None) -> int:
 
     if args.command == "build":
         rules = build.load_rules(args.rules)
+        for stale in ("import-result.json", "import-speed.json"):  # from the previous run's import
+            (args.out / stale).unlink(missing_ok=True)
         started = time.perf_counter()
         if args.source.startswith(("http://", "https://")):
             folder, crawl_notes = source.crawl(
