@@ -28,6 +28,10 @@ class ExamResult:
 
 def looks_like_exam(main) -> bool:
     labels = {norm(cell.get_text()) for cell in main.find_all("th")}
+    for row in main.find_all("tr"):  # label cells written as <td> too
+        first = row.find(["th", "td"])
+        if first is not None:
+            labels.add(norm(first.get_text()))
     text = "".join(labels)
     return "試験区分" in text and ("申込受付期間" in text or "試験日" in text)
 

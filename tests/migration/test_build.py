@@ -199,3 +199,23 @@ def test_encoding_order(data, header, codec, how):
     decoded = encoding.decode(data, header)
     assert (decoded.encoding, decoded.source) == (codec, how)
     assert "日" in decoded.text or "採用" in decoded.text
+
+
+def test_label_cells_written_as_td():
+    from migration.extract import extract
+
+    page = (
+        MIRROR
+        / "saiyo.pref.kagoshima.jp"
+        / "info"
+        / "about_test"
+        / "intermediate_test"
+        / "intermediate_test_r03.html"
+    )
+    html = page.read_text(encoding="utf-8").replace("<th>", "<td>").replace("</th>", "</td>")
+    rules = build.load_rules()
+    extracted = extract(html, rules)
+    assert exam.looks_like_exam(extracted.main)
+    result = exam.extract_exam(extracted.title, "/intermediate_test_r03", extracted.main, rules)
+    assert result.fields["application_start"] == "2021-08-04T00:00:00+09:00"
+    assert len(result.fields["exam_contents"]) == 5
