@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import base64
 import hashlib
+import html
 import json
 import logging
 import posixpath
@@ -312,7 +313,7 @@ class Builder:
             lead = page.main.find("p")
             description = lead.get_text(strip=True) if lead is not None else ""
             extra_links = [
-                f'<li><a href="{a["href"]}">{a.get_text(strip=True)}</a></li>'
+                f'<li><a href="{html.escape(a["href"])}">{html.escape(a.get_text(strip=True))}</a></li>'
                 for a in page.main.find_all("a")
                 if a.get("href") and "音声読み上げ" not in a.get_text()
             ]
