@@ -81,8 +81,8 @@ test-project: install node-tools ## Run only the project tests (pytest: real ser
 	$(BIN)/python -m pytest tests
 
 lint: install ## Check the code with ruff
-	$(BIN)/ruff check backend tests src benchmarks
-	$(BIN)/ruff format --check backend tests src benchmarks
+	$(BIN)/ruff check backend tests src benchmarks migration
+	$(BIN)/ruff format --check backend tests src benchmarks migration
 
 reset: ## Delete the database and blobs in instance/var after asking (a new site is made by make run)
 	@$(MAKE) --no-print-directory stop
@@ -106,10 +106,11 @@ buildout: install ## Build the same deployment with zc.buildout (bin/instance)
 manuals: install ## Build the Japanese manuals (docs/manuals/*.md) into Word files in build/manuals/ (needs pandoc)
 	$(BIN)/python -m backend.build_manuals
 
-bench: site ## Measure start-up time, idle memory, the page-view collector's and the proxy's throughput
+bench: site ## Measure start-up time, idle memory, the page-view collector's, the proxy's and the migration's throughput
 	$(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.pageviews
 	$(BIN)/python -m benchmarks.proxy_throughput
+	$(BIN)/python -m benchmarks.migration
 
 report: install ## Write last month's page-view report (CSV, .xlsx) into instance/var/reports
 	$(BIN)/python -m backend.pageview_report

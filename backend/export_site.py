@@ -24,20 +24,10 @@ import csv
 import json
 import shutil
 import sys
-import tomllib
 
 
 README = "export_readme.md"  # next to this script (zconsole runs it without __file__)
 FILES = ("relations", "localroles", "ordering", "defaultpages", "redirects", "members")
-
-
-def site_id() -> str:
-    from App.config import getConfiguration
-
-    recorded = Path(getConfiguration().instancehome) / "etc" / "instance.toml"
-    if recorded.is_file():
-        return tomllib.loads(recorded.read_text(encoding="utf-8")).get("site_id", "Plone")
-    return "Plone"
 
 
 def script_args(argv: list) -> list:
@@ -45,6 +35,9 @@ def script_args(argv: list) -> list:
         if Path(arg).name == "export_site.py":
             global README
             README = str(Path(arg).resolve().with_name("export_readme.md"))
+            root = str(Path(arg).resolve().parent.parent)
+            if root not in sys.path:
+                sys.path.insert(0, root)
             return argv[index + 1 :]
     return argv[1:]
 
@@ -95,7 +88,12 @@ def relative_path(item: dict, site_url: str) -> str:
 
 
 def is_blob(value) -> bool:
-    return isinstance(value, dict) and value.get("encoding") == "base64" and "data" in value and "filename" in value
+    return (
+        isinstance(value, dict)
+        and value.get("encoding") == "base64"
+        and "data" in value
+        and "filename" in value
+    )
 
 
 def cell(value) -> str:
@@ -126,7 +124,14 @@ def write_blobs_and_csv(items: list[dict], out: Path, site_url: str) -> dict:
                 target.write_bytes(base64.b64decode(value["data"]))
                 blob_count += 1
                 row[key] = f"blobs/{path}/{key}/{value['filename']}"
-            elif key not in ("parent", "@components", "workflow_history", "items", "previous_item", "next_item"):
+            elif key not in (
+                "parent",
+                "@components",
+                "workflow_history",
+                "items",
+                "previous_item",
+                "next_item",
+            ):
                 row[key] = cell(value)
         by_type.setdefault(item["@type"], []).append(row)
     (out / "csv").mkdir(exist_ok=True)
@@ -142,10 +147,7 @@ def write_blobs_and_csv(items: list[dict], out: Path, site_url: str) -> dict:
 
 
 def main(app, argv) -> int:
-    from AccessControl.SecurityManagement import newSecurityManager
-    from Testing.makerequest import makerequest
-    from zope.component.hooks import setSite
-    from zope.globalrequest import setRequest
+    from backend.zope_request import open_site
 
     if len(argv) != 1:
         print("usage: export_site.py OUT_DIR", file=sys.stderr)
@@ -154,25 +156,27 @@ def main(app, argv) -> int:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    app = makerequest(app)
-    request = app.REQUEST
-    setRequest(request)
-    site = app.get(site_id())
-    if site is None:
-        print(f"error: no site {site_id()!r} in this database", file=sys.stderr)
-        return 2
-    setSite(site)
-    newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
+    site, request = open_site(app)
     items = export_content(site, request)
     site_url = site.absolute_url()
-    (out / "content.json").write_text(json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    (out / "content.json").write_text(
+        json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+    )
     for name, data in export_other(site, request).items():
-        (out / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        (out / f"{name}.json").write_text(
+            json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+        )
     states = {
-        item["UID"]: {"path": relative_path(item, site_url), "@type": item["@type"], "review_state": item.get("review_state")}
+        item["UID"]: {
+            "path": relative_path(item, site_url),
+            "@type": item["@type"],
+            "review_state": item.get("review_state"),
+        }
         for item in items
     }
-    (out / "workflow_states.json").write_text(json.dumps(states, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "workflow_states.json").write_text(
+        json.dumps(states, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     summary = write_blobs_and_csv(items, out, site_url)
     summary["site_url"] = site_url
     summary["site_path"] = "/".join(site.getPhysicalPath())

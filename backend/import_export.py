@@ -14,22 +14,15 @@ from pathlib import Path
 import json
 import secrets
 import sys
-import tomllib
 import transaction
-
-
-def site_id() -> str:
-    from App.config import getConfiguration
-
-    recorded = Path(getConfiguration().instancehome) / "etc" / "instance.toml"
-    if recorded.is_file():
-        return tomllib.loads(recorded.read_text(encoding="utf-8")).get("site_id", "Plone")
-    return "Plone"
 
 
 def script_args(argv: list) -> list:
     for index, arg in enumerate(argv):
         if Path(arg).name == "import_export.py":
+            root = str(Path(arg).resolve().parent.parent)
+            if root not in sys.path:
+                sys.path.insert(0, root)
             return argv[index + 1 :]
     return argv[1:]
 
@@ -40,27 +33,16 @@ def load(folder: Path, name: str):
 
 
 def main(app, argv) -> int:
-    from AccessControl.SecurityManagement import newSecurityManager
+    from backend.zope_request import open_site
     from collective.exportimport import import_other as other
     from collective.exportimport.import_content import ImportContent
     from collective.exportimport.import_content import reset_dates
-    from Testing.makerequest import makerequest
-    from zope.component.hooks import setSite
-    from zope.globalrequest import setRequest
 
     if len(argv) != 1:
         print("usage: import_export.py EXPORT_DIR", file=sys.stderr)
         return 2
     folder = Path(argv[0])
-    app = makerequest(app)
-    request = app.REQUEST
-    setRequest(request)
-    site = app.get(site_id())
-    if site is None:
-        print(f"error: no site {site_id()!r} in this database", file=sys.stderr)
-        return 2
-    setSite(site)
-    newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
+    site, request = open_site(app)
     manifest = load(folder, "manifest")
     items = [item for item in load(folder, "content") if item["@type"] != "Plone Site"]
     view = ImportContent(site, request)
@@ -75,7 +57,9 @@ def main(app, argv) -> int:
         path = item["@id"][len(manifest["site_url"]) :]
         item["@id"] = f"http://nohost/{site.getId()}{path}"
         if item.get("parent", {}).get("@id", "").startswith(manifest["site_url"]):
-            item["parent"]["@id"] = f"http://nohost/{site.getId()}" + item["parent"]["@id"][len(manifest["site_url"]) :]
+            item["parent"]["@id"] = (
+                f"http://nohost/{site.getId()}" + item["parent"]["@id"][len(manifest["site_url"]) :]
+            )
         added = view.import_new_content([item])
         if added:
             transaction.commit()
@@ -102,7 +86,10 @@ def main(app, argv) -> int:
     site.ZopeFindAndApply(site, search_sub=True, apply_func=reset_dates)
     transaction.get().note("backend/import_export.py")
     transaction.commit()
-    print(f"import: {len(items) - len(failed)} objects, {len(failed)} failed, {len(redirects)} redirects", flush=True)
+    print(
+        f"import: {len(items) - len(failed)} objects, {len(failed)} failed, {len(redirects)} redirects",
+        flush=True,
+    )
     for path in failed:
         print(f"  failed: {path}", flush=True)
     return 1 if failed else 0

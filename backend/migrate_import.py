@@ -24,21 +24,11 @@ import json
 import logging
 import sys
 import time
-import tomllib
 import transaction
 
 
 log = logging.getLogger("migration.import")
 MARKER = "_saiyo_migration"
-
-
-def site_id() -> str:
-    from App.config import getConfiguration
-
-    recorded = Path(getConfiguration().instancehome) / "etc" / "instance.toml"
-    if recorded.is_file():
-        return tomllib.loads(recorded.read_text(encoding="utf-8")).get("site_id", "Plone")
-    return "Plone"
 
 
 def script_args(argv: list) -> list:
@@ -123,7 +113,9 @@ class Importer:
             status = "updated"
         else:
             item = copy.deepcopy(item)
-            parent_path = item["parent"]["@id"].split("/", 3)[3] if item["parent"]["@id"].count("/") >= 3 else ""
+            parent_path = (
+                item["parent"]["@id"].split("/", 3)[3] if item["parent"]["@id"].count("/") >= 3 else ""
+            )
             container = self.site.unrestrictedTraverse(parent_path) if parent_path else self.site
             wanted, number = item["id"], 2
             while item["id"] in container.objectIds():
@@ -140,12 +132,9 @@ class Importer:
 
 
 def main(app, argv) -> int:
-    from AccessControl.SecurityManagement import newSecurityManager
+    from backend.zope_request import open_site
     from plone.app.redirector.interfaces import IRedirectionStorage
-    from Testing.makerequest import makerequest
     from zope.component import getUtility
-    from zope.component.hooks import setSite
-    from zope.globalrequest import setRequest
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if len(argv) != 1:
@@ -154,20 +143,16 @@ def main(app, argv) -> int:
     out = Path(argv[0])
     content_file = out / "content.json"
     if not content_file.exists():
-        print(f"エラー: {content_file} がありません。先に build を実行してください / Error: no {content_file}", file=sys.stderr)
+        print(
+            f"エラー: {content_file} がありません。先に build を実行してください / Error: no {content_file}",
+            file=sys.stderr,
+        )
         return 2
-    app = makerequest(app)
-    setRequest(app.REQUEST)
-    site = app.get(site_id())
-    if site is None:
-        print(f"error: no site {site_id()!r} in this database", file=sys.stderr)
-        return 2
-    setSite(site)
-    newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
+    site, request = open_site(app)
     items = json.loads(content_file.read_text(encoding="utf-8"))
     pages = json.loads((out / "pages.json").read_text(encoding="utf-8"))
     redirects = json.loads((out / "redirects.json").read_text(encoding="utf-8"))
-    importer = Importer(site, app.REQUEST)
+    importer = Importer(site, request)
     started = time.perf_counter()
     results: dict[str, dict] = {}
 
@@ -190,7 +175,9 @@ def main(app, argv) -> int:
                 paths.append(path)
             transaction.get().note(f"migration: {old_path}")
             transaction.commit()
-            status = "created" if "created" in statuses else "updated" if "updated" in statuses else "unchanged"
+            status = (
+                "created" if "created" in statuses else "updated" if "updated" in statuses else "unchanged"
+            )
             results[old_path] = {"status": status, "path": paths[0] if paths else ""}
         except Exception as error:
             transaction.abort()
@@ -198,7 +185,9 @@ def main(app, argv) -> int:
             results[old_path] = {"status": "failed", "error": f"{type(error).__name__}: {error}"}
     # an image or file is imported with the page that uses it: it shares that page's result
     group_of_source = {
-        by_uid[uid]["_migration"]["source"]: old_path for old_path, uids in pages["groups"].items() for uid in uids
+        by_uid[uid]["_migration"]["source"]: old_path
+        for old_path, uids in pages["groups"].items()
+        for uid in uids
     }
     for page in pages["pages"]:
         owner = group_of_source.get(page["path"])
@@ -226,15 +215,26 @@ def main(app, argv) -> int:
     transaction.commit()
     seconds = time.perf_counter() - started
     page_count = sum(1 for p in pages["pages"] if p["kind"] == "page")
-    (out / "import-result.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "import-result.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     (out / "import-speed.json").write_text(
-        json.dumps({"pages": page_count, "seconds": round(seconds, 3), "pages_per_second": round(page_count / seconds, 1)}),
+        json.dumps(
+            {
+                "pages": page_count,
+                "seconds": round(seconds, 3),
+                "pages_per_second": round(page_count / seconds, 1),
+            }
+        ),
         encoding="utf-8",
     )
     counts = {}
     for result in results.values():
         counts[result["status"]] = counts.get(result["status"], 0) + 1
-    print(f"import: {counts}, {added} redirects added, {seconds:.1f} s ({page_count / seconds:.1f} pages/s)", flush=True)
+    print(
+        f"import: {counts}, {added} redirects added, {seconds:.1f} s ({page_count / seconds:.1f} pages/s)",
+        flush=True,
+    )
     return 1 if counts.get("failed") else 0
 
 

@@ -73,7 +73,9 @@ def make_instance(base: Path, profile: str = "development", port: int | None = N
     """
     port = port or free_port()
     etc, var = base / "etc", base / "var"
-    config = render_instance.load_profile(profile, [f"server.port={port}", "server.host='127.0.0.1'", *settings])
+    config = render_instance.load_profile(
+        profile, [f"server.port={port}", "server.host='127.0.0.1'", *settings]
+    )
     render_instance.write_instance(render_instance.resolve_paths(config, var, etc))
     return Instance(etc=etc, var=var, port=port, admin_password=secrets.token_urlsafe(16))
 

@@ -23,14 +23,20 @@ def main(argv=None) -> int:
     build_command.add_argument("source", help="a mirror folder (wget --mirror) or a base URL to crawl")
     build_command.add_argument("--out", required=True, type=Path)
     build_command.add_argument("--rules", type=Path, default=None)
-    build_command.add_argument("--delay", type=float, default=1.0, help="seconds between requests when crawling")
-    report_command = commands.add_parser("report", help="write report.html / report.csv; exit 1 if anything failed")
+    build_command.add_argument(
+        "--delay", type=float, default=1.0, help="seconds between requests when crawling"
+    )
+    report_command = commands.add_parser(
+        "report", help="write report.html / report.csv; exit 1 if anything failed"
+    )
     report_command.add_argument("--out", required=True, type=Path)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     if args.command == "build":
         rules = build.load_rules(args.rules)
+        for stale in ("import-result.json", "import-speed.json"):  # from the previous run's import
+            (args.out / stale).unlink(missing_ok=True)
         started = time.perf_counter()
         if args.source.startswith(("http://", "https://")):
             folder, crawl_notes = source.crawl(
@@ -39,14 +45,20 @@ def main(argv=None) -> int:
         else:
             folder, crawl_notes = Path(args.source), {}
             if not folder.is_dir():
-                print(f"エラー: 移行元のフォルダ {folder} がありません / Error: no such folder: {folder}", file=sys.stderr)
+                print(
+                    f"エラー: 移行元のフォルダ {folder} がありません / Error: no such folder: {folder}",
+                    file=sys.stderr,
+                )
                 return 2
         fetched = list(source.read_mirror(folder, rules.get("site_host")))
         builder = build.Builder(fetched, rules)
         builder.run()
         for path, (fate, reason) in crawl_notes.items():
             builder.reports[path] = build.PageReport(
-                path=path, fate=fate, error=reason if fate == "failed" else "", reason=reason if fate != "failed" else ""
+                path=path,
+                fate=fate,
+                error=reason if fate == "failed" else "",
+                reason=reason if fate != "failed" else "",
             )
         build.write(builder, args.out)
         seconds = time.perf_counter() - started

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import base64
 import hashlib
+import html
 import json
 import logging
 import posixpath
@@ -93,7 +94,12 @@ def classify(path: str, shape: str, rules: dict) -> dict:
         if rule.get("shape") and rule["shape"] != shape:
             continue
         return rule
-    return {"name": "default", "type": "Document", "container": "kyu-site", "reason": "どのルールにも当たりません"}
+    return {
+        "name": "default",
+        "type": "Document",
+        "container": "kyu-site",
+        "reason": "どのルールにも当たりません",
+    }
 
 
 def _richtext(html: str) -> dict:
@@ -125,7 +131,9 @@ class Builder:
         self.asset_owner: dict[str, str] = {}  # canonical asset path -> the first page using it
         self.emitted: set[str] = set()
         # folders named in the rules are never taken by a page's id
-        self.used_ids: set[str] = {r["container"] for r in rules["rules"] if r.get("container")} | {"kyu-site/files"}
+        self.used_ids: set[str] = {r["container"] for r in rules["rules"] if r.get("container")} | {
+            "kyu-site/files"
+        }
 
     # ---------------------------------------------------------------- ids and paths
     def _unique(self, container: str, wanted: str) -> str:
@@ -197,7 +205,7 @@ class Builder:
             except Exception as error:
                 log.exception("page %s failed", fetched.path)
                 report.fate, report.error = "failed", f"{type(error).__name__}: {error}"
-        for fetched, report, page, rule, plan in plans:
+        for fetched, report, _page, _rule, plan in plans:
             if plan and plan.get("duplicate_of"):
                 original = self.targets.get(canonical(plan["duplicate_of"]))
                 if original:
@@ -205,7 +213,7 @@ class Builder:
                     self.redirects[fetched.path] = original[0]
                     report.target = original[1]
         # second pass: items with rewritten links
-        for fetched, report, page, rule, plan in plans:
+        for fetched, report, page, _rule, plan in plans:
             if not plan or plan.get("duplicate_of") or report.fate == "skipped":
                 continue
             try:
@@ -218,7 +226,10 @@ class Builder:
         self._orphan_assets()
         for other in self.others:
             self.reports[other.path] = PageReport(
-                path=other.path, kind="other", fate="skipped", reason="ページでもファイルでもないため移行しません（CSS など）"
+                path=other.path,
+                kind="other",
+                fate="skipped",
+                reason="ページでもファイルでもないため移行しません（CSS など）",
             )
 
     def _plan(self, fetched, report, page, rule) -> dict | None:
@@ -277,7 +288,13 @@ class Builder:
                 uid = self.targets[key][0] if key in self.targets else self._asset_uid(key)
                 suffix = "/@@images/image" if element.name == "img" else ""
                 element[attribute] = f"resolveuid/{uid}{suffix}" + (f"#{fragment}" if fragment else "")
-            elif element.name == "img" or posixpath.splitext(key)[1] in (".png", ".jpg", ".jpeg", ".gif", ".pdf"):
+            elif element.name == "img" or posixpath.splitext(key)[1] in (
+                ".png",
+                ".jpg",
+                ".jpeg",
+                ".gif",
+                ".pdf",
+            ):
                 report.missing_assets.append(target)
             else:
                 report.broken_links.append(target)
@@ -296,25 +313,39 @@ class Builder:
             lead = page.main.find("p")
             description = lead.get_text(strip=True) if lead is not None else ""
             extra_links = [
-                f'<li><a href="{a["href"]}">{a.get_text(strip=True)}</a></li>'
+                f'<li><a href="{html.escape(a["href"])}">{html.escape(a.get_text(strip=True))}</a></li>'
                 for a in page.main.find_all("a")
                 if a.get("href") and "音声読み上げ" not in a.get_text()
             ]
             if extra_links:
-                fields["eligibility"] = (fields.get("eligibility", "") + "\n<h3>関連リンク</h3>\n<ul>" + "".join(extra_links) + "</ul>").strip()
+                fields["eligibility"] = (
+                    fields.get("eligibility", "")
+                    + "\n<h3>関連リンク</h3>\n<ul>"
+                    + "".join(extra_links)
+                    + "</ul>"
+                ).strip()
             if "eligibility" in fields:
                 fields["eligibility"] = _richtext(fields["eligibility"])
-            item = self._item("ExamNotice", plan["path"], fetched.path, title, description=description, **fields)
+            item = self._item(
+                "ExamNotice", plan["path"], fetched.path, title, description=description, **fields
+            )
             report.fate = "structured"
             report.warnings.extend(result.warnings)
         elif kind == "FAQ":
             report.fate = "structured"
             targets = []
             for number, (question, answer) in enumerate(plan["questions"], 1):
-                path = self._unique(plan["container"], f"{slug(posixpath.basename(canonical(fetched.path)))}-q{number:02d}")
+                path = self._unique(
+                    plan["container"], f"{slug(posixpath.basename(canonical(fetched.path)))}-q{number:02d}"
+                )
                 category = self._faq_category(question)
                 faq_item = self._item(
-                    "FAQ", path, f"{fetched.path}#q{number}", question, answer=_richtext(answer), faq_category=category
+                    "FAQ",
+                    path,
+                    f"{fetched.path}#q{number}",
+                    question,
+                    answer=_richtext(answer),
+                    faq_category=category,
                 )
                 faq_item["_migration"] = {"source": fetched.path, "hash": _hash(faq_item)}
                 self.items.append(faq_item)
@@ -343,7 +374,9 @@ class Builder:
             else:
                 report.fate = "plain"
                 report.reason = plan.get("reason", "")
-            item = self._item(kind, plan["path"], fetched.path, page.title or posixpath.basename(fetched.path), **fields)
+            item = self._item(
+                kind, plan["path"], fetched.path, page.title or posixpath.basename(fetched.path), **fields
+            )
         item["UID"] = plan["uid"]
         item["_migration"] = {"source": fetched.path, "hash": _hash(item)}
         self.items.append(item)
@@ -367,7 +400,9 @@ class Builder:
         self.emitted.add(key)
         asset = self.assets[key]
         is_image = asset.mimetype.startswith("image/")
-        path = self._unique(home, slug(posixpath.basename(asset.path)) + posixpath.splitext(asset.path)[1].lower())
+        path = self._unique(
+            home, slug(posixpath.basename(asset.path)) + posixpath.splitext(asset.path)[1].lower()
+        )
         item = self._item(
             "Image" if is_image else "File",
             path,
@@ -380,8 +415,14 @@ class Builder:
         self.targets[key] = (item["UID"], path)
         self.redirects[asset.path] = item["UID"]
         self.reports[asset.path] = PageReport(
-            path=asset.path, kind="asset", fate="asset", target_type=item["@type"], target=path,
-            reason=f"{used_by} から参照" if used_by else "どのページからも参照されていません（旧サイトのファイルとして移行）"
+            path=asset.path,
+            kind="asset",
+            fate="asset",
+            target_type=item["@type"],
+            target=path,
+            reason=f"{used_by} から参照"
+            if used_by
+            else "どのページからも参照されていません（旧サイトのファイルとして移行）",
         )
 
     def _orphan_assets(self) -> None:
@@ -399,7 +440,11 @@ def _hash(item: dict) -> str:
 
 def containers(items: list[dict]) -> list[dict]:
     """Folders the items need (kyu-site, kyu-site/files, …), as import items, parents first."""
-    titles = {"kyu-site": "旧サイトのページ", "kyu-site/files": "旧サイトのファイル", "kyu-site/info": "採用試験情報（旧サイト）"}
+    titles = {
+        "kyu-site": "旧サイトのページ",
+        "kyu-site/files": "旧サイトのファイル",
+        "kyu-site/info": "採用試験情報（旧サイト）",
+    }
     needed = set()
     item_paths = {item["@id"][len(SITE) + 1 :] for item in items}
     for item in items:
@@ -416,7 +461,10 @@ def containers(items: list[dict]) -> list[dict]:
                 "@type": "Folder",
                 "id": posixpath.basename(path),
                 "UID": uid_for("container:" + path),
-                "parent": {"@id": f"{SITE}/{parent}".rstrip("/"), "@type": "Folder" if parent else "Plone Site"},
+                "parent": {
+                    "@id": f"{SITE}/{parent}".rstrip("/"),
+                    "@type": "Folder" if parent else "Plone Site",
+                },
                 "title": titles.get(path, posixpath.basename(path)),
                 "review_state": "published",
                 "language": "ja",
@@ -429,7 +477,9 @@ def containers(items: list[dict]) -> list[dict]:
 def write(builder: Builder, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     folders = containers(builder.items)
-    (out / "content.json").write_text(json.dumps(folders + builder.items, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "content.json").write_text(
+        json.dumps(folders + builder.items, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     uid_paths = {item["UID"]: item["@id"][len(SITE) + 1 :] for item in folders + builder.items}
     redirects = {}
     for old, target in sorted(builder.redirects.items()):

@@ -61,6 +61,10 @@ def normalize(text: str) -> str:
     for mark in RANGE_MARKS:
         text = text.replace(mark, "~")
     text = text.replace("，", ",").replace("、", ",")
+    # 「8月4日から8月20日まで」 is a range as well; 2021/8/4 and 2021.8.4 are days
+    text = re.sub(r"(?<=[日)\d分時])\s*から\s*", "~", text).replace("まで", "")
+    text = re.sub(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)", r"\1年\2月\3日", text)
+    text = text.replace("正午", "12時")
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -163,7 +167,9 @@ def parse(text: str, default_year: int | None = None) -> Schedule:
             result.notes.append(parts[0][first.end() :].strip(" ,"))
     except LookupError as error:
         result.start = result.end = None
-        result.warnings.append(f"年または月が書かれていないため日付にできません（原文のまま残します）: 「{error}」")
+        result.warnings.append(
+            f"年または月が書かれていないため日付にできません（原文のまま残します）: 「{error}」"
+        )
     except ValueError as error:
         result.start = result.end = None
         result.warnings.append(f"日付として正しくありません（原文のまま残します）: 「{raw}」（{error}）")

@@ -28,6 +28,10 @@ class ExamResult:
 
 def looks_like_exam(main) -> bool:
     labels = {norm(cell.get_text()) for cell in main.find_all("th")}
+    for row in main.find_all("tr"):  # label cells written as <td> too
+        first = row.find(["th", "td"])
+        if first is not None:
+            labels.add(norm(first.get_text()))
     text = "".join(labels)
     return "試験区分" in text and ("申込受付期間" in text or "試験日" in text)
 
@@ -98,7 +102,9 @@ def parse_divisions(text: str, job_types: dict) -> tuple[list[dict], list[str]]:
             continue
         name, inner = match.group("name").strip(), match.group("inner").strip()
         if re.fullmatch(r"\d+", inner):
-            rows.append({"name": name, "headcount": int(inner), "job_type": _job_type(name, job_types), "note": ""})
+            rows.append(
+                {"name": name, "headcount": int(inner), "job_type": _job_type(name, job_types), "note": ""}
+            )
         elif "(" in inner:
             for sub in split_top(inner, "・,、"):
                 sub_match = re.fullmatch(r"(?P<name>[^()]+)\((?P<count>[^()]+)\)", sub)
@@ -108,10 +114,14 @@ def parse_divisions(text: str, job_types: dict) -> tuple[list[dict], list[str]]:
                 row["headcount"] = int(count) if count.isdigit() else None
                 if not count.isdigit():
                     row["note"] = count
-                    warnings.append(f"試験区分「{row['name']}」の人数「{count}」は数ではないため備考に残しました")
+                    warnings.append(
+                        f"試験区分「{row['name']}」の人数「{count}」は数ではないため備考に残しました"
+                    )
                 rows.append(row)
         else:
-            rows.append({"name": name, "headcount": None, "job_type": _job_type(name, job_types), "note": inner})
+            rows.append(
+                {"name": name, "headcount": None, "job_type": _job_type(name, job_types), "note": inner}
+            )
             warnings.append(f"試験区分「{name}」の人数「{inner}」は数ではないため備考に残しました")
     return rows, warnings
 
@@ -134,7 +144,27 @@ def _stage_row(stage: str, label: str, cell) -> dict:
     match = re.fullmatch(r"(?P<subject>.+?)\s*\((?P<duration>[^()]*(?:時間|分)[^()]*)\)", label)
     subject, duration = (match.group("subject"), match.group("duration")) if match else (label, "")
     detail = cell_text(cell)
-    return {"stage": stage or "試験", "subject": subject.strip(), "duration": duration.strip(), "detail": detail}
+    return {
+        "stage": stage or "試験",
+        "subject": subject.strip(),
+        "duration": duration.strip(),
+        "detail": detail,
+    }
+
+
+def schedule_key(label: str) -> str:
+    """A label as the rows are matched: NFKC, no spaces, 第一次 → 第1次, 第 added to 1次."""
+    key = norm(label)
+    key = re.sub(
+        r"第?([一二三1-3])次",
+        lambda m: (
+            "第" + "123"["一二三".find(m.group(1))] + "次"
+            if m.group(1) in "一二三"
+            else "第" + m.group(1) + "次"
+        ),
+        key,
+    )
+    return key
 
 
 def _date_value(parsed) -> str:
@@ -171,7 +201,7 @@ def extract_exam(page_title: str, url_path: str, main, rules: dict) -> ExamResul
         return fiscal_year if (text_month or 4) >= 4 else fiscal_year + 1
 
     for section, sub, label, cell in _rows(main):
-        key = norm(label)
+        key = schedule_key(label)
         value_text = cell_text(cell)
         if "内容" in section:
             contents.append(_stage_row(sub, label, cell))
@@ -193,13 +223,15 @@ def extract_exam(page_title: str, url_path: str, main, rules: dict) -> ExamResul
         for warning in parsed.warnings:
             result.warnings.append(f"{label}: {warning}")
         verbatim = not parsed.is_date or parsed.tentative or parsed.notes
-        if key.startswith("試験案内配布"):
+        if key.startswith("試験案内配布") or key.startswith("案内配布"):
             if parsed.is_date:
                 fields["guide_release_date"] = _date_value(parsed)
-        elif key.startswith("申込受付"):
+        elif key.startswith("申込受付") or key.startswith("受付期間") or key.startswith("申込期間"):
             if parsed.is_date:
                 fields["application_start"] = _datetime_value(parsed.start)
-                fields["application_end"] = _datetime_value(parsed.end or parsed.start.replace(hour=23, minute=59, second=59))
+                fields["application_end"] = _datetime_value(
+                    parsed.end or parsed.start.replace(hour=23, minute=59, second=59)
+                )
         elif key.startswith("第1次試験日") or key.startswith("第1次試験実施"):
             if parsed.is_date:
                 fields["first_exam_date"] = _date_value(parsed)
@@ -220,7 +252,9 @@ def extract_exam(page_title: str, url_path: str, main, rules: dict) -> ExamResul
             fields["final_result_note"] = parsed.text if not parsed.is_date or parsed.tentative else ""
         else:
             verbatim = True
-            result.warnings.append(f"「{label}」は対応する日程項目がないため、日程の補足に原文のまま残しました")
+            result.warnings.append(
+                f"「{label}」は対応する日程項目がないため、日程の補足に原文のまま残しました"
+            )
         if verbatim:
             schedule_notes.append(f"{label}: {parsed.text}")
     # numbered notes (注1 …) after the first table belong to the eligibility

@@ -27,14 +27,20 @@ def looks_like_faq(main) -> bool:
 def split_questions(main) -> list[tuple[str, str]]:
     """[(question, answer HTML)] in page order; the answer is everything up to the next question."""
     items = []
-    questions = [element for element in main.find_all(["h2", "h3", "h4", "h5", "dt", "p"]) if _is_question(element)]
+    questions = [
+        element for element in main.find_all(["h2", "h3", "h4", "h5", "dt", "p"]) if _is_question(element)
+    ]
     for index, question in enumerate(questions):
         following = questions[index + 1] if index + 1 < len(questions) else None
         parts = []
         for sibling in question.next_siblings:
             if sibling is following:
                 break
-            if isinstance(sibling, Tag) and following is not None and any(d is following for d in sibling.descendants):
+            if (
+                isinstance(sibling, Tag)
+                and following is not None
+                and any(d is following for d in sibling.descendants)
+            ):
                 break
             if getattr(sibling, "name", None) in ("h1", "h2") and sibling.name != question.name:
                 break

@@ -16,6 +16,13 @@ FATES = {
     "asset": "画像・ファイルとして移行",
 }
 IMPORT = {"created": "作成", "updated": "更新", "unchanged": "変更なし", "failed": "失敗", "": "未取込"}
+HOW = {
+    "header": "HTTPヘッダー",
+    "meta": "metaタグ",
+    "bom": "BOM",
+    "detected": "自動判定",
+    "fallback": "判定できず",
+}
 COLUMNS = [
     "path",
     "kind",
@@ -61,7 +68,9 @@ def failed(pages: list[dict]) -> int:
 def totals(pages: list[dict]) -> dict:
     return {
         "fates": collections.Counter(page["fate"] for page in pages),
-        "encodings": collections.Counter(page["encoding"] for page in pages if page["kind"] == "page" and page["encoding"]),
+        "encodings": collections.Counter(
+            page["encoding"] for page in pages if page["kind"] == "page" and page["encoding"]
+        ),
         "imports": collections.Counter(page["import_status"] for page in pages if page.get("import_status")),
         "warnings": sum(len(page["warnings"]) for page in pages),
         "broken_links": sum(len(page["broken_links"]) for page in pages),
@@ -83,7 +92,9 @@ def write(out: Path, speed: str = "") -> dict:
     e = html.escape
 
     def counter(values: dict, labels: dict | None = None) -> str:
-        return "".join(f"<li>{e((labels or {}).get(k, k) or '（なし）')}: {v}</li>" for k, v in sorted(values.items()))
+        return "".join(
+            f"<li>{e((labels or {}).get(k, k) or '（なし）')}: {v}</li>" for k, v in sorted(values.items())
+        )
 
     rows = []
     for page in pages:
@@ -95,7 +106,7 @@ def write(out: Path, speed: str = "") -> dict:
             f"<td>{e(FATES.get(page['fate'], page['fate']))}</td>"
             f"<td>{e(page['target_type'])}<br><code>{e(page['target'])}</code></td>"
             f"<td>{e(page['reason'] or page['error'])}</td>"
-            f"<td>{e(page['encoding'])} {('（' + e(page['encoding_source']) + '）') if page['encoding_source'] else ''}</td>"
+            f"<td>{e(page['encoding'])} {('（' + e(HOW.get(page['encoding_source'], page['encoding_source'])) + '）') if page['encoding_source'] else ''}</td>"
             f"<td>{e(IMPORT.get(page.get('import_status', ''), page.get('import_status', '')))}</td>"
             f"<td><ul>{details}</ul></td></tr>"
         )
@@ -107,12 +118,12 @@ tr.skipped{{background:#eee}}tr.plain{{background:#ffd}}ul{{margin:0;padding-lef
 <body><h1>旧サイト移行レポート</h1>
 <p>旧サイトのすべてのページ・ファイルについて、移行の結果を示します。失敗: <strong>{failed(pages)}</strong> 件。{e(speed)}</p>
 <h2>集計</h2>
-<ul><li>ページ数: {summary['pages']}（ファイル等を含む全件: {len(pages)}）</li>
-{counter(summary['fates'], FATES)}
-<li>項目ごとの注意: {summary['warnings']} 件</li><li>旧サイト内のリンク切れ: {summary['broken_links']} 件</li>
-<li>見つからない画像・ファイル: {summary['missing_assets']} 件</li></ul>
-<h3>文字コード</h3><ul>{counter(summary['encodings'])}</ul>
-<h3>取り込み</h3><ul>{counter(summary['imports'], IMPORT)}</ul>
+<ul><li>ページ数: {summary["pages"]}（ファイル等を含む全件: {len(pages)}）</li>
+{counter(summary["fates"], FATES)}
+<li>項目ごとの注意: {summary["warnings"]} 件</li><li>旧サイト内のリンク切れ: {summary["broken_links"]} 件</li>
+<li>見つからない画像・ファイル: {summary["missing_assets"]} 件</li></ul>
+<h3>文字コード</h3><ul>{counter(summary["encodings"])}</ul>
+<h3>取り込み</h3><ul>{counter(summary["imports"], IMPORT)}</ul>
 <h2>ページごとの結果</h2>
 <table><thead><tr><th>旧URL</th><th>結果</th><th>移行先</th><th>理由・エラー</th><th>文字コード</th><th>取り込み</th><th>注意</th></tr></thead>
 <tbody>

@@ -38,11 +38,11 @@ class Fetched:
 
     @property
     def suffix(self) -> str:
-        return Path(self.path.rstrip("/")).suffix.lower()
+        return Path(self.path.split("?")[0].rstrip("/")).suffix.lower()
 
     @property
     def kind(self) -> str:
-        """"page", "asset" or "other"."""
+        """ "page", "asset" or "other"."""
         if self.content_type:
             ct = self.content_type.split(";")[0].strip().lower()
             if ct in ("text/html", "application/xhtml+xml"):
@@ -51,7 +51,8 @@ class Fetched:
                 return "asset"
             return "other"
         if self.path.endswith("/") or self.suffix in PAGE_SUFFIXES:
-            return "page" if self.suffix != "" or self.data[:1024].lstrip()[:1] in (b"<", b"") else "other"
+            head = self.data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+            return "page" if self.suffix != "" or head[:1] in (b"<", b"") else "other"
         if self.suffix in ASSET_SUFFIXES:
             return "asset"
         return "other"
@@ -89,7 +90,9 @@ def read_mirror(folder: Path, host: str | None = None):
         content_type = None
         if headers.exists():
             content_type = json.loads(headers.read_text(encoding="utf-8")).get("content-type")
-        yield Fetched(path=url_path(relative), data=file.read_bytes(), content_type=content_type, file=str(file))
+        yield Fetched(
+            path=url_path(relative), data=file.read_bytes(), content_type=content_type, file=str(file)
+        )
 
 
 def _cache_file(cache: Path, path: str) -> Path:
@@ -100,7 +103,13 @@ def _cache_file(cache: Path, path: str) -> Path:
 
 
 def crawl(
-    base_url: str, cache: Path, delay: float = 1.0, limit: int = 5000, session=None, user_agent=None, also_hosts=()
+    base_url: str,
+    cache: Path,
+    delay: float = 1.0,
+    limit: int = 5000,
+    session=None,
+    user_agent=None,
+    also_hosts=(),
 ):
     """Crawl ``base_url`` into ``cache/<host>/`` (resumable).
 
@@ -181,7 +190,10 @@ def crawl(
                     seen.add(new)
                     queue.append(new)
         state_file.write_text(
-            json.dumps({"queue": queue, "seen": sorted(seen), "failed": failed, "skipped": skipped}, ensure_ascii=False),
+            json.dumps(
+                {"queue": queue, "seen": sorted(seen), "failed": failed, "skipped": skipped},
+                ensure_ascii=False,
+            ),
             encoding="utf-8",
         )
     log.info("crawl: %d fetched, %d queued, %d failed", fetched_count, len(queue), len(failed))

@@ -41,7 +41,10 @@ def test_every_source_file_is_in_the_report(built):
 
 def test_exam_page_becomes_exam_notice_with_real_dates(built):
     _, items, pages, _ = built
-    assert pages["/info/about_test/intermediate_test/intermediate_test_r03.html"]["target"] == "shiken/annai/tandai-2021"
+    assert (
+        pages["/info/about_test/intermediate_test/intermediate_test_r03.html"]["target"]
+        == "shiken/annai/tandai-2021"
+    )
     notice = item_at(items, "shiken/annai/tandai-2021")
     assert notice["@type"] == "ExamNotice"
     assert notice["fiscal_year"] == 2021 and notice["exam_type"] == "tandai"
@@ -54,7 +57,10 @@ def test_exam_page_becomes_exam_notice_with_real_dates(built):
     assert "インターネット申込受付期間" in notice["schedule_note"]
     assert [row["subject"] for row in notice["exam_contents"]][:3] == ["教養試験", "専門試験", "作文試験"]
     assert notice["exam_contents"][0]["duration"] == "2時間30分"
-    assert any("11月下旬" in w for w in pages["/info/about_test/intermediate_test/intermediate_test_r03.html"]["warnings"])
+    assert any(
+        "11月下旬" in w
+        for w in pages["/info/about_test/intermediate_test/intermediate_test_r03.html"]["warnings"]
+    )
 
 
 def test_nested_divisions_and_shift_jis(built):
@@ -97,7 +103,9 @@ def test_times_missing_image_and_vague(built):
     notice = item_at(items, "shiken/annai/daigaku-2022")
     assert notice["application_start"] == "2022-04-22T09:00:00+09:00"
     assert notice["application_end"] == "2022-05-20T17:00:00+09:00"
-    assert pages["/info/about_test/univ_test/univ_test_r04.html"]["missing_assets"] == ["/images/missing_photo.jpg"]
+    assert pages["/info/about_test/univ_test/univ_test_r04.html"]["missing_assets"] == [
+        "/images/missing_photo.jpg"
+    ]
     vague = item_at(items, "shiken/annai/hyogaki-2024")
     assert "guide_release_date" not in vague and "令和6年7月上旬" in vague["schedule_note"]
     assert "未定" in vague["schedule_note"]
@@ -178,11 +186,36 @@ def test_one_failing_page_does_not_stop_the_run(monkeypatch, tmp_path):
     [
         ("日本語".encode("cp932"), "text/html; charset=Shift_JIS", "cp932", "header"),
         ('<meta charset="EUC-JP">日本語'.encode("euc_jp"), None, "euc_jp", "meta"),
-        ('<meta charset="EUC-JP">日本語'.encode("utf-8"), "text/html; charset=utf-8", "utf-8", "header"),
-        ("<p>採用試験の日程を掲載しました。受付は終了しました。</p>".encode("euc_jp"), None, "euc_jp", "detected"),
+        ('<meta charset="EUC-JP">日本語'.encode(), "text/html; charset=utf-8", "utf-8", "header"),
+        (
+            "<p>採用試験の日程を掲載しました。受付は終了しました。</p>".encode("euc_jp"),
+            None,
+            "euc_jp",
+            "detected",
+        ),
     ],
 )
 def test_encoding_order(data, header, codec, how):
     decoded = encoding.decode(data, header)
     assert (decoded.encoding, decoded.source) == (codec, how)
     assert "日" in decoded.text or "採用" in decoded.text
+
+
+def test_label_cells_written_as_td():
+    from migration.extract import extract
+
+    page = (
+        MIRROR
+        / "saiyo.pref.kagoshima.jp"
+        / "info"
+        / "about_test"
+        / "intermediate_test"
+        / "intermediate_test_r03.html"
+    )
+    html = page.read_text(encoding="utf-8").replace("<th>", "<td>").replace("</th>", "</td>")
+    rules = build.load_rules()
+    extracted = extract(html, rules)
+    assert exam.looks_like_exam(extracted.main)
+    result = exam.extract_exam(extracted.title, "/intermediate_test_r03", extracted.main, rules)
+    assert result.fields["application_start"] == "2021-08-04T00:00:00+09:00"
+    assert len(result.fields["exam_contents"]) == 5

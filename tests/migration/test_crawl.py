@@ -22,7 +22,10 @@ class Handler(SimpleHTTPRequestHandler):
     def do_GET(self):
         Handler.requests.append(self.path)
         # the old server answers /a/b for the file wget saved as /a/b.html
-        if not Path(self.translate_path(self.path)).exists() and Path(self.translate_path(self.path + ".html")).exists():
+        if (
+            not Path(self.translate_path(self.path)).exists()
+            and Path(self.translate_path(self.path + ".html")).exists()
+        ):
             self.path += ".html"
         super().do_GET()
 

@@ -36,6 +36,10 @@ def at(*args):
         ("令和7年5月1日(木)8時30分", at(2025, 5, 1, 8, 30), None),
         # Western year, full-width
         ("２０２５年６月１５日（日）", at(2025, 6, 15), None),
+        # から … まで, slashes, noon
+        ("令和3年8月4日(水)から8月20日(金)まで", at(2021, 8, 4), at(2021, 8, 20, 23, 59, 59)),
+        ("2021/8/4(水)~2021/8/20(金)正午", at(2021, 8, 4), at(2021, 8, 20, 12)),
+        ("R3年8月4日(水)", at(2021, 8, 4), None),
     ],
 )
 def test_dates(text, start, end):
@@ -125,3 +129,17 @@ def test_fiscal_year_of_text(title, year):
 )
 def test_fiscal_year_of_url(url, year):
     assert dates.fiscal_year_of_url(url) == year
+
+
+@pytest.mark.parametrize(
+    "label, key",
+    [
+        ("第一次試験日〔試験地〕", "第1次試験日〔試験地〕"),
+        ("1次試験 合格発表日", "第1次試験合格発表日"),
+        ("第２次試験", "第2次試験"),
+    ],
+)
+def test_schedule_labels(label, key):
+    from migration import exam
+
+    assert exam.schedule_key(label) == key

@@ -23,7 +23,9 @@ IMPORT = ROOT / "backend" / "migrate_import.py"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    instance = make_instance(tmp_path_factory.mktemp("migration-site"), settings=["instance.debug_mode=false"])
+    instance = make_instance(
+        tmp_path_factory.mktemp("migration-site"), settings=["instance.debug_mode=false"]
+    )
     created = instance.create_site("--demo")
     assert created.returncode == 0, created.stdout + created.stderr
     yield instance
@@ -61,11 +63,22 @@ def imported(site, out, tmp_path_factory):
     # 2. the real run, 3. once more: nothing changes
     second, second_results = run_import(site, out)
     third, third_results = run_import(site, out)
+    # 4. one old page changed since: only that page is updated
+    changed = tmp_path_factory.mktemp("changed")
+    for name in ("pages.json", "redirects.json"):
+        (changed / name).write_bytes((out / name).read_bytes())
+    edited = copy.deepcopy(items)
+    notice = next(i for i in edited if i["@id"].endswith("/keiken-2018"))
+    notice["description"] = "試験概要を更新しました。"
+    notice["_migration"]["hash"] = build._hash(notice)
+    (changed / "content.json").write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    fourth, fourth_results = run_import(site, changed)
     assert site.start() == 0
     return {
         "first": (first, first_results),
         "second": (second, second_results),
         "third": (third, third_results),
+        "fourth": (fourth, fourth_results),
     }
 
 
@@ -87,6 +100,22 @@ def test_second_run_changes_nothing(imported):
     assert "0 redirects added" in done.stdout
 
 
+def test_changed_page_is_updated_and_nothing_else(site, imported):
+    done, results = imported["fourth"]
+    assert done.returncode == 0, done.stdout + done.stderr
+    changed = {path for path, r in results.items() if r["status"] != "unchanged"}
+    assert changed == {"/info/about_test/minkan_test/minkan_test_h30.html"}
+    assert results["/info/about_test/minkan_test/minkan_test_h30.html"]["status"] == "updated"
+    data = requests.get(
+        f"{site.url}/shiken/annai/keiken-2018",
+        headers={"Accept": "application/json"},
+        auth=site.admin,
+        timeout=60,
+    ).json()
+    assert data["description"] == "試験概要を更新しました。"
+    assert data["review_state"] == "published"
+
+
 def test_report_lists_every_page_and_exit_code(imported, out):
     summary = report.write(out)
     pages = report.load(out)
@@ -102,11 +131,14 @@ def test_exam_notice_in_the_site(site, imported):
     assert page.status_code == 200
     assert "令和3年度 鹿児島県職員採用試験(短大卒業程度)" in page.text
     data = requests.get(
-        f"{site.url}/shiken/annai/tandai-2021", headers={"Accept": "application/json"}, auth=site.admin, timeout=60
+        f"{site.url}/shiken/annai/tandai-2021",
+        headers={"Accept": "application/json"},
+        auth=site.admin,
+        timeout=60,
     ).json()
-    assert data["application_start"].startswith("2021-08-03T15:00:00") or data["application_start"].startswith(
-        "2021-08-04T00:00:00+09:00"
-    )
+    assert data["application_start"].startswith("2021-08-03T15:00:00") or data[
+        "application_start"
+    ].startswith("2021-08-04T00:00:00+09:00")
     assert data["first_exam_date"] == "2021-09-26"
     assert data["final_result_note"] == "令和3年11月下旬(予定)"
     assert data["review_state"] == "published"
@@ -136,7 +168,9 @@ def test_old_paths_answer_301(site, imported, old, new):
 
 def test_same_page_under_two_urls_redirects_to_one_notice(site, imported):
     one = requests.get(f"{site.url}/test_guide/87183", allow_redirects=False, timeout=60)
-    two = requests.get(f"{site.url}/info/about_test/shougai_test/shougai_test_r07", allow_redirects=False, timeout=60)
+    two = requests.get(
+        f"{site.url}/info/about_test/shougai_test/shougai_test_r07", allow_redirects=False, timeout=60
+    )
     assert one.status_code == two.status_code == 301
     assert one.headers["Location"] == two.headers["Location"]
     # the demo site has its own shougaisha-2025: the migrated one was put next to it, not over it
