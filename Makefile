@@ -14,7 +14,7 @@ PORT ?=
 RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
 STAMP := $(VENV)/.installed
 
-.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals
+.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals a11y-report
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -113,3 +113,6 @@ report: install ## Write last month's page-view report (CSV, .xlsx) into instanc
 
 schedule: install ## Publish reserved pages at 公開日時, expire pages past 公開終了日時 (cron: every 5 min; SITE_URL=… for mail links)
 	$(BIN)/zconsole run instance/etc/zope.conf backend/publish_schedule.py $(if $(SITE_URL),--site-url $(SITE_URL),) 2> >(grep -v '^WARNING:' >&2)
+
+a11y-report: install node-tools ## Run axe-core over the accessibility test pages of the running site (SITE_URL=…, default http://localhost:8080) into the test-results page's JSON
+	$(BIN)/python -m backend.a11y_report $(if $(SITE_URL),--site-url $(SITE_URL),)
