@@ -2,16 +2,25 @@
 test-results page that shows its output merged with the manual checklist."""
 
 from backend import a11y_report
+from backend.throwaway import free_port
 from pathlib import Path
 
 import json
 import pytest
 import requests
 import shutil
+import subprocess
+import sys
 import yaml
 
 
 CHECKLIST = a11y_report.PACKAGE / "checklist.yaml"
+
+
+def report(*args: str) -> subprocess.CompletedProcess:
+    """The script as make a11y-report runs it (its own process: Playwright's sync API allows one per thread)."""
+    command = [sys.executable, "-m", "backend.a11y_report", *args]
+    return subprocess.run(command, cwd=a11y_report.ROOT, capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture
@@ -32,41 +41,42 @@ def test_report_of_the_running_site(plone, small_checklist, tmp_path):
         pytest.fail("axe-core is missing: run 'make node-tools'")
     output = tmp_path / "axe-results.json"
     args = ["--site-url", plone.url, "--checklist", str(small_checklist), "--output", str(output)]
-    assert a11y_report.main([*args, "--viewport", "375", "--viewport", "1280"]) == 0
-    report = json.loads(output.read_text(encoding="utf-8"))
-    assert report["tool"].startswith("axe-core 4.")
-    assert report["browser"].startswith("Chromium")
-    assert report["tags"] == ["wcag2a", "wcag2aa"]
-    assert report["date"].endswith("+09:00")
-    assert [(page["path"], page["viewport"]) for page in report["pages"]] == [
+    done = report(*args, "--viewport", "375", "--viewport", "1280")
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = json.loads(output.read_text(encoding="utf-8"))
+    assert written["tool"].startswith("axe-core 4.")
+    assert written["browser"].startswith("Chromium")
+    assert written["tags"] == ["wcag2a", "wcag2aa"]
+    assert written["date"].endswith("+09:00")
+    assert [(page["path"], page["viewport"]) for page in written["pages"]] == [
         ("/", 375),
         ("/shiken/annai", 375),
         ("/", 1280),
         ("/shiken/annai", 1280),
     ]
-    for page in report["pages"]:
+    for page in written["pages"]:
         assert "html-has-lang" in page["passes"]  # lang="ja" is checked on every page
         for rule in page["violations"]:
             assert rule["nodes"] > 0 and rule["help"]
-    assert "wcag311" in report["rules"]["html-has-lang"]
+    assert "wcag311" in written["rules"]["html-has-lang"]
     assert not list(tmp_path.glob("*.tmp"))
 
     # the merge of this run with the checklist, as the page shows it
     from kagoshima.saiyo.accessibility import results
 
-    merged = results.merge(results.load_checklist(small_checklist), report)
+    merged = results.merge(results.load_checklist(small_checklist), written)
     row = next(row for row in merged["rows"] if row["id"] == "3.1.1")
     assert "html-has-lang" in row["automated_rules"]
     assert merged["conformance"] in ("準拠", "一部準拠")
 
 
-def test_an_unreachable_site_writes_nothing(small_checklist, tmp_path, capsys):
+def test_an_unreachable_site_writes_nothing(small_checklist, tmp_path):
     output = tmp_path / "axe-results.json"
-    code = a11y_report.main(
-        ["--site-url", "http://localhost:9", "--checklist", str(small_checklist), "--output", str(output)]
-    )
-    assert code == 1
-    assert "サイトが起動しているか確認してください" in capsys.readouterr().err
+    nothing_there = f"http://localhost:{free_port()}"
+    done = report("--site-url", nothing_there, "--checklist", str(small_checklist), "--output", str(output))
+    assert done.returncode == 1
+    assert "サイトが起動しているか確認してください" in done.stderr
+    assert "ERR_CONNECTION_REFUSED" in done.stderr  # the operator's line says why
     assert not output.exists()
 
 
