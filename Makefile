@@ -16,7 +16,7 @@ RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
 CLUSTER_SET := $(foreach item,$(SET),--set $(item))
 STAMP := $(VENV)/.installed
 
-.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals migrate migrate-import export cluster cluster-stop cluster-status backup restore pack check
+.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals migrate migrate-import export cluster cluster-stop cluster-status backup restore pack check a11y-report
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -159,3 +159,6 @@ pack: install ## Pack the database (drop history older than 7 days; DAYS=… to 
 
 check: install ## Monitoring check with Nagios exit codes (site, clients, disk, database size, backup age)
 	$(BIN)/python -m backend.check_saiyo
+
+a11y-report: install node-tools ## Run axe-core over the accessibility test pages of the running site (SITE_URL=…, default http://localhost:8080) into the test-results page's JSON
+	$(BIN)/python -m backend.a11y_report $(if $(SITE_URL),--site-url $(SITE_URL),)

@@ -6,6 +6,7 @@ and rate — and drive the "speaking" of each one (hold/finish) to check the con
 """
 
 from pathlib import Path
+from tests.conftest import OUTPUT
 from tests.e2e.helpers import rest
 
 import json
@@ -50,9 +51,8 @@ EXPECTED_START = [
 
 @pytest.fixture(scope="module")
 def reader_page(plone):
-    """A published page whose text the tests know, read by an anonymous visitor."""
-    if rest(plone, "GET", "/reader-test").status_code == 200:  # made by an earlier module
-        return f"{plone.url}/reader-test"
+    """A published page whose text the tests know, read by an anonymous visitor; removed afterwards,
+    so that the other tests of the session find the demo site as it was."""
     response = rest(
         plone,
         "POST",
@@ -62,12 +62,14 @@ def reader_page(plone):
             "id": "reader-test",
             "title": "読み上げの確認",
             "description": "読み上げ機能の試験に使うページです。",
+            "exclude_from_nav": True,
             "text": {"content-type": "text/html", "encoding": "utf-8", "data": BODY},
         },
     )
     assert response.status_code == 201, response.text
     assert rest(plone, "POST", "/reader-test/@workflow/publish").status_code == 200
-    return f"{plone.url}/reader-test"
+    yield f"{plone.url}/reader-test"
+    assert rest(plone, "DELETE", "/reader-test").status_code == 204
 
 
 def open_page(chromium, url, user_agent=None, voices=None, speech=True):
@@ -89,6 +91,8 @@ def open_page(chromium, url, user_agent=None, voices=None, speech=True):
 def visitor(request, chromium, reader_page):
     page = open_page(chromium, reader_page, user_agent=EDGE_124 if request.param == "edge124" else None)
     yield page
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"{request.node.name}.png"))  # the highlighted sentence, if any
     page.context.close()
 
 
@@ -172,6 +176,8 @@ def test_highlights_and_announces_and_pauses_resumes_stops(visitor):
     visitor.evaluate("window.__speech.finish()")
     visitor.wait_for_function("[...CSS.highlights.get('saiyo-reader')][0].toString() === '二つ目の文です！'")
 
+    OUTPUT.mkdir(exist_ok=True)
+    visitor.screenshot(path=str(OUTPUT / "reader-highlight.png"))
     toggle.click()  # 一時停止
     wait_status(visitor, "一時停止しました")
     assert toggle.inner_text() == "再開"

@@ -25,6 +25,8 @@ class TestReaderBundle(unittest.TestCase):
     def test_bundle_is_deferred_and_local(self):
         self.assertTrue(api.portal.get_registry_record(f"{BUNDLE}.enabled"))
         self.assertTrue(api.portal.get_registry_record(f"{BUNDLE}.load_defer"))
+        # no dependency: Plone leaves out a bundle whose dependency is disabled
+        self.assertFalse(api.portal.get_registry_record(f"{BUNDLE}.depends"))
         js = api.portal.get_registry_record(f"{BUNDLE}.jscompilation")
         css = api.portal.get_registry_record(f"{BUNDLE}.csscompilation")
         self.assertEqual(js, "++resource++kagoshima.saiyo.reader/reader.js")
