@@ -117,8 +117,8 @@ report: install ## Write last month's page-view report (CSV, .xlsx) into instanc
 schedule: install ## Publish reserved pages at 公開日時, expire pages past 公開終了日時 (cron: every 5 min; SITE_URL=… for mail links)
 	$(BIN)/zconsole run instance/etc/zope.conf backend/publish_schedule.py $(if $(SITE_URL),--site-url $(SITE_URL),) 2> >(grep -v '^WARNING:' >&2)
 
-cluster: install ## Render and start a whole deployment of PROFILE (production, zeo, relstorage): ZEO server, Zope clients, nginx
-	$(BIN)/python -m backend.cluster start --profile $(if $(filter development,$(PROFILE)),production,$(PROFILE)) $(CLUSTER_SET)
+cluster: install ## Render and start a whole deployment of PROFILE (production, zeo, relstorage): ZEO server, Zope clients, nginx (DEMO=1 adds demo content)
+	$(BIN)/python -m backend.cluster start --profile $(if $(filter development,$(PROFILE)),production,$(PROFILE)) $(CLUSTER_SET) $(if $(DEMO),--demo,)
 
 cluster-stop: ## Stop the deployment started by make cluster (nginx, clients, ZEO server)
 	$(BIN)/python -m backend.cluster stop
