@@ -139,8 +139,8 @@ EXPORT_OUT ?= instance/var/export/saiyo-export-$(shell date +%Y%m%d)
 export: instance ## Write the handover export (JSON, blobs, CSV per type, Japanese README) and its zip (server stopped)
 	$(BIN)/zconsole run instance/etc/zope.conf backend/export_site.py "$(EXPORT_OUT)" 2> >(grep -v '^WARNING:' >&2)
 
-cluster: install ## Render and start a whole deployment of PROFILE (production, zeo, relstorage): ZEO server, Zope clients, nginx
-	$(BIN)/python -m backend.cluster start --profile $(if $(filter development,$(PROFILE)),production,$(PROFILE)) $(CLUSTER_SET)
+cluster: install ## Render and start a whole deployment of PROFILE (production, zeo, relstorage): ZEO server, Zope clients, nginx (DEMO=1 adds demo content)
+	$(BIN)/python -m backend.cluster start --profile $(if $(filter development,$(PROFILE)),production,$(PROFILE)) $(CLUSTER_SET) $(if $(DEMO),--demo,)
 
 cluster-stop: ## Stop the deployment started by make cluster (nginx, clients, ZEO server)
 	$(BIN)/python -m backend.cluster stop

@@ -29,6 +29,11 @@ OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 NAMES = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
 
 
+def level(value: float, warn: float, crit: float) -> int:
+    """CRITICAL above ``crit``, WARNING above ``warn`` (negate all three when low is bad)."""
+    return CRITICAL if value > crit else WARNING if value > warn else OK
+
+
 def check(layout: dict, args) -> tuple[int, list[str], list[str]]:
     state, notes, perf = OK, [], []
 
@@ -36,6 +41,9 @@ def check(layout: dict, args) -> tuple[int, list[str], list[str]]:
         nonlocal state
         state = max(state, level)
         notes.append(note)
+
+    def report(result: int, note: str):
+        worse(result, note) if result else notes.append(note)
 
     proxy = layout["proxy"]
     address = "127.0.0.1" if proxy["listen"] in ("0.0.0.0", "*") else proxy["listen"]
@@ -68,35 +76,24 @@ def check(layout: dict, args) -> tuple[int, list[str], list[str]]:
 
     usage = shutil.disk_usage(Path(layout["base"]) / "var")
     free = usage.free * 100 / usage.total
-    if free < args.disk_crit:
-        worse(CRITICAL, f"disk {free:.0f}% free")
-    elif free < args.disk_warn:
-        worse(WARNING, f"disk {free:.0f}% free")
-    else:
-        notes.append(f"disk {free:.0f}% free")
+    report(level(-free, -args.disk_warn, -args.disk_crit), f"disk {free:.0f}% free")
     perf.append(f"disk_free={free:.1f}%;{args.disk_warn};{args.disk_crit};0;100")
 
     if db_bytes is not None:
-        gb = db_bytes / 1024**3
-        if gb > args.db_crit_gb:
-            worse(CRITICAL, f"database {gb:.1f} GB")
-        elif gb > args.db_warn_gb:
-            worse(WARNING, f"database {gb:.1f} GB")
-        else:
-            notes.append(f"database {db_bytes / 1024**2:.1f} MB")
+        report(
+            level(db_bytes / 1024**3, args.db_warn_gb, args.db_crit_gb),
+            f"database {db_bytes / 1024**2:.1f} MB",
+        )
         perf.append(f"db_bytes={db_bytes}B;{int(args.db_warn_gb * 1024**3)};{int(args.db_crit_gb * 1024**3)}")
 
     age = maintenance.last_backup_age(layout)
     if age is None:
         worse(CRITICAL, "no backup yet")
     else:
-        hours = age / 3600
-        if hours > args.backup_crit_hours:
-            worse(CRITICAL, f"last backup {hours:.0f} h ago")
-        elif hours > args.backup_warn_hours:
-            worse(WARNING, f"last backup {hours:.0f} h ago")
-        else:
-            notes.append(f"backup {hours:.1f} h ago")
+        report(
+            level(age / 3600, args.backup_warn_hours, args.backup_crit_hours),
+            f"backup {age / 3600:.1f} h ago",
+        )
         perf.append(f"backup_age={int(age)}s;{args.backup_warn_hours * 3600};{args.backup_crit_hours * 3600}")
     return state, notes, perf
 

@@ -374,7 +374,7 @@ def start_nginx(layout: dict) -> None:
     subprocess.run(nginx_command(layout), check=True)
 
 
-def start(layout: dict, create_site: bool = True, demo: bool = True, timeout: float = 180) -> int:
+def start(layout: dict, create_site: bool = True, demo: bool = False, timeout: float = 180) -> int:
     if layout["kind"] == "zeo":
         start_zeo(layout)
     if create_site:
@@ -435,7 +435,7 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", default=os.environ.get("PROFILE", "production"))
     parser.add_argument("--base", type=Path, default=ROOT / "instance")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
-    parser.add_argument("--no-demo", action="store_true", help="create the site without demo content")
+    parser.add_argument("--demo", action="store_true", help="add the demo content when creating the site")
     args = parser.parse_args(argv)
     if args.command in ("stop", "status"):
         layout = read_layout(args.base)
@@ -449,7 +449,7 @@ def main(argv=None) -> int:
         print(f"rendered {path}")
     if args.command == "render":
         return 0
-    return start(layout, demo=not args.no_demo)
+    return start(layout, demo=args.demo)
 
 
 if __name__ == "__main__":

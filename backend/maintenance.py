@@ -92,14 +92,13 @@ def backup(layout: dict, full: bool = False, full_every: int = 7, keep_full: int
         return target
     repozo_dir = root / "repozo"
     repozo_dir.mkdir(parents=True, exist_ok=True)
-    fulls = sorted(repozo_dir.glob("*.fs"))
+    fulls = sorted(path for path in repozo_dir.iterdir() if path.suffix in (".fs", ".fsz"))
     stale = not fulls or time.time() - fulls[-1].stat().st_mtime > full_every * 86400
     command = [str(BIN / "repozo"), "-B", "-z", "-r", str(repozo_dir), "-f", storage["data_fs"]]
     if full or stale:
         command.append("-F")
     subprocess.run(command, check=True, capture_output=True, text=True)
-    fulls = sorted(repozo_dir.glob("*.fs*"), key=lambda p: p.name)
-    full_files = [path for path in fulls if path.suffix in (".fs", ".fsz")]
+    full_files = sorted(path for path in repozo_dir.iterdir() if path.suffix in (".fs", ".fsz"))
     # Retention: drop every file older than the keep_full-th newest full backup.
     if len(full_files) > keep_full:
         oldest_kept = full_files[-keep_full].name[:19]

@@ -7,6 +7,7 @@ PostgreSQL, never the system service. As root, the cluster is owned by the unpri
 
 from __future__ import annotations
 
+from backend.throwaway import free_port
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 
 
@@ -28,12 +28,6 @@ def pg_bin(name: str) -> str:
     if not candidates:
         raise FileNotFoundError(f"{name} not found: install PostgreSQL (apt-get install postgresql)")
     return candidates[-1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -96,7 +90,7 @@ def private_postgres(folder: Path) -> PrivatePostgres:
     user = pwd.getpwuid(os.getuid()).pw_name
     if os.geteuid() == 0:
         user = "postgres" if _has_account("postgres") else "nobody"
-    return PrivatePostgres(folder=folder, port=_free_port(), user=user)
+    return PrivatePostgres(folder=folder, port=free_port(), user=user)
 
 
 def _has_account(name: str) -> bool:
