@@ -21,10 +21,9 @@ class HiddenProfiles:
 
 def post_install(context):
     """Post-install step of the default profile."""
+    from kagoshima.saiyo.theme.setup import set_top_page
     from kagoshima.saiyo.workflows.setup import post_install as workflows_post_install
     from Products.CMFCore.utils import getToolByName
-
-    from kagoshima.saiyo.theme.setup import set_top_page
 
     portal = getToolByName(context, "portal_url").getPortalObject()
     workflows_post_install(portal)
