@@ -42,13 +42,17 @@ def test_settings_are_applied_before_the_first_paint(plone, chromium):
         inline = page.locator("head script:not([src])", has_text='getItem("saiyo.size")')
         assert inline.count() == 1
         assert inline.get_attribute("defer") is None and inline.get_attribute("async") is None
-        # what the parser saw when it reached <body>: recorded by a script placed first in <body>
+        # what <html> carries at the moment the parser creates <body>, before anything is drawn
         page.add_init_script(
-            "document.addEventListener('readystatechange', () => {"
-            " if (!window.__firstState) window.__firstState = document.documentElement.getAttribute('data-saiyo-scheme'); });"
+            """new MutationObserver((records, observer) => {
+                if (document.body) {
+                    window.__atBody = document.documentElement.getAttribute("data-saiyo-scheme");
+                    observer.disconnect();
+                }
+            }).observe(document, {childList: true, subtree: true});"""
         )
         page.reload(wait_until="load")
-        assert page.evaluate("window.__firstState") == "contrast"
+        assert page.evaluate("window.__atBody") == "contrast"
     finally:
         context.close()
 

@@ -60,8 +60,36 @@
     });
   }
 
+  // Drop-down menus of Plone's pages (search: 絞り込み, ソート) where Bootstrap's script is not loaded.
+  function dropdowns() {
+    if (document.querySelector('script[data-bundle="plone"]')) { return; }
+    var toggles = document.querySelectorAll('[data-bs-toggle="dropdown"]');
+    function closeAll(except) {
+      for (var i = 0; i < toggles.length; i++) {
+        if (toggles[i] !== except) {
+          toggles[i].setAttribute("aria-expanded", "false");
+          var other = toggles[i].parentNode.querySelector(".dropdown-menu");
+          if (other) { other.classList.remove("show"); }
+        }
+      }
+    }
+    for (var i = 0; i < toggles.length; i++) {
+      toggles[i].addEventListener("click", function (event) {
+        var menuList = this.parentNode.querySelector(".dropdown-menu");
+        if (!menuList) { return; }
+        event.preventDefault();
+        closeAll(this);
+        var show = !menuList.classList.contains("show");
+        menuList.classList.toggle("show", show);
+        this.setAttribute("aria-expanded", show ? "true" : "false");
+      });
+    }
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape") { closeAll(null); } });
+  }
+
   function init() {
     menu();
+    dropdowns();
     Object.keys(SETTINGS).forEach(function (key) {
       apply(key, root.getAttribute("data-saiyo-" + key) || "");
     });
