@@ -106,9 +106,10 @@ buildout: install ## Build the same deployment with zc.buildout (bin/instance)
 manuals: install ## Build the Japanese manuals (docs/manuals/*.md) into Word files in build/manuals/ (needs pandoc)
 	$(BIN)/python -m backend.build_manuals
 
-bench: site ## Measure start-up time, idle memory, the page-view collector's, the proxy's and the migration's throughput
+bench: site node-tools ## Measure start-up time, idle memory, the page-view collector's, the proxy's and the migration's throughput, Lighthouse scores and page weight
 	$(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.pageviews
+	$(BIN)/python -m benchmarks.lighthouse
 	$(BIN)/python -m benchmarks.proxy_throughput
 	$(BIN)/python -m benchmarks.migration
 

@@ -19,10 +19,15 @@ SKY = "#dcefff"
 SUPERSAMPLE = 4
 
 
-def wave_points(y: float, x0: float, x1: float, amplitude: float, steps: int = 64) -> list[tuple[float, float]]:
+def wave_points(
+    y: float, x0: float, x1: float, amplitude: float, steps: int = 64
+) -> list[tuple[float, float]]:
     import math
 
-    return [(x0 + (x1 - x0) * i / steps, y - amplitude * math.sin(math.pi * 4 * i / steps)) for i in range(steps + 1)]
+    return [
+        (x0 + (x1 - x0) * i / steps, y - amplitude * math.sin(math.pi * 4 * i / steps))
+        for i in range(steps + 1)
+    ]
 
 
 def draw_mark(draw: ImageDraw.ImageDraw, x: float, y: float, size: float, rounded: bool = True) -> None:
@@ -38,7 +43,12 @@ def draw_mark(draw: ImageDraw.ImageDraw, x: float, y: float, size: float, rounde
         draw.rectangle([p(0, 0), p(64, 64)], fill=PRIMARY)
     draw.ellipse([p(39, 10), p(53, 24)], fill=SUN)
     draw.polygon([p(6, 44), p(22, 24), p(27, 29), p(32, 21), p(40, 30), p(58, 44)], fill="#ffffff")
-    draw.line([p(29, 22), p(27.5, 17), p(30.5, 13), p(29, 9)], fill="#ffffff", width=max(1, round(3 * k)), joint="curve")
+    draw.line(
+        [p(29, 22), p(27.5, 17), p(30.5, 13), p(29, 9)],
+        fill="#ffffff",
+        width=max(1, round(3 * k)),
+        joint="curve",
+    )
     for base in (50, 57):
         points = [p(px, py) for px, py in wave_points(base, 6, 58, 2)]
         draw.line(points, fill=WAVE, width=max(1, round(4 * k)), joint="curve")

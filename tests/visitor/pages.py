@@ -1,5 +1,6 @@
 """The page types a visitor can reach, and helpers shared by the visitor tests."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -75,3 +76,16 @@ def horizontal_overflow(context_page) -> int:
     return context_page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
+
+
+@contextmanager
+def visitor(chromium, width: int = 1280, height: int = 900, media: str | None = None):
+    """A fresh browser page of a Japanese visitor (own storage), at the given window size."""
+    context = chromium.new_context(locale="ja-JP", viewport={"width": width, "height": height})
+    page = context.new_page()
+    if media:
+        page.emulate_media(media=media)
+    try:
+        yield page
+    finally:
+        context.close()

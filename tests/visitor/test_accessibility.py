@@ -4,6 +4,7 @@ from tests.visitor.pages import open_page
 from tests.visitor.pages import PAGES
 from tests.visitor.pages import run_axe
 from tests.visitor.pages import SCHEMES
+from tests.visitor.pages import visitor
 
 import pytest
 
@@ -11,10 +12,8 @@ import pytest
 @pytest.mark.parametrize("scheme", SCHEMES, ids=["standard", "contrast"])
 @pytest.mark.parametrize("width", [375, 1280])
 def test_axe_reports_no_violations(plone, chromium, width, scheme):
-    context = chromium.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
-    page = context.new_page()
     found = {}
-    try:
+    with visitor(chromium, width, 900) as page:
         for name in PAGES:
             open_page(page, plone, name, scheme=scheme)
             if scheme:
@@ -22,6 +21,4 @@ def test_axe_reports_no_violations(plone, chromium, width, scheme):
             violations = run_axe(page)
             if violations:
                 found[name] = violations
-    finally:
-        context.close()
     assert found == {}

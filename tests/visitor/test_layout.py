@@ -4,16 +4,15 @@ from tests.visitor.pages import horizontal_overflow
 from tests.visitor.pages import open_page
 from tests.visitor.pages import PAGES
 from tests.visitor.pages import SCREENSHOTS
+from tests.visitor.pages import visitor
 
 import pytest
 
 
 @pytest.mark.parametrize("width", [320, 375, 768, 1280, 1920])
 def test_no_horizontal_scroll(plone, chromium, width):
-    context = chromium.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
-    page = context.new_page()
     overflowing = {}
-    try:
+    with visitor(chromium, width, 900) as page:
         for name in PAGES:
             for size in ("", "xlarge"):
                 open_page(page, plone, name, size=size)
@@ -24,16 +23,12 @@ def test_no_horizontal_scroll(plone, chromium, width):
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 open_page(page, plone, name)
                 page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-    finally:
-        context.close()
     assert overflowing == {}
 
 
 def test_touch_targets_of_header_and_utility_bar(plone, chromium):
     """The controls visitors use on every page are at least 44 px high on a phone."""
-    context = chromium.new_context(locale="ja-JP", viewport={"width": 375, "height": 800})
-    page = context.new_page()
-    try:
+    with visitor(chromium, 375, 800) as page:
         open_page(page, plone, "page")
         small = page.evaluate(
             """() => [...document.querySelectorAll('.saiyo-utility button, .saiyo-utility a, .navbar-toggler,'
@@ -42,15 +37,11 @@ def test_touch_targets_of_header_and_utility_bar(plone, chromium):
                 .map(e => [e.textContent.trim(), e.getBoundingClientRect().height])
                 .filter(([, h]) => h < 44)"""
         )
-    finally:
-        context.close()
     assert small == []
 
 
 def test_mobile_menu_opens_with_the_keyboard(plone, chromium):
-    context = chromium.new_context(locale="ja-JP", viewport={"width": 375, "height": 800})
-    page = context.new_page()
-    try:
+    with visitor(chromium, 375, 800) as page:
         open_page(page, plone, "page")
         nav = page.locator("#portal-globalnav")
         assert not nav.is_visible()
@@ -63,18 +54,12 @@ def test_mobile_menu_opens_with_the_keyboard(plone, chromium):
         page.keyboard.press("Escape")
         page.wait_for_timeout(600)
         assert not nav.is_visible()
-    finally:
-        context.close()
 
 
 def test_global_navigation_has_at_most_seven_sections(plone, chromium):
-    context = chromium.new_context(locale="ja-JP", viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    try:
+    with visitor(chromium, 1280, 800) as page:
         open_page(page, plone, "top")
         titles = page.locator("#portal-globalnav > li > a").all_inner_texts()
-    finally:
-        context.close()
     assert [t.strip() for t in titles] == [
         "採用試験情報",
         "仕事を知る",

@@ -3,6 +3,7 @@
 from tests.visitor.pages import open_page
 from tests.visitor.pages import PAGES
 from tests.visitor.pages import ROOT
+from tests.visitor.pages import visitor
 
 import re
 
@@ -19,11 +20,9 @@ def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
 
 
 def test_every_page_prints_on_a4_portrait(plone, chromium):
-    context = chromium.new_context(locale="ja-JP")
-    page = context.new_page()
     wrong = {}
     PDF_OUTPUT.mkdir(parents=True, exist_ok=True)
-    try:
+    with visitor(chromium) as page:
         for name in PAGES:
             open_page(page, plone, name)
             pdf = page.pdf(prefer_css_page_size=True, print_background=False)
@@ -32,18 +31,13 @@ def test_every_page_prints_on_a4_portrait(plone, chromium):
             bad = [s for s in sizes if abs(s[0] - A4_POINTS[0]) > 1 or abs(s[1] - A4_POINTS[1]) > 1]
             if not sizes or bad:
                 wrong[name] = sizes[:3]
-    finally:
-        context.close()
     assert wrong == {}
 
 
 def test_printed_text_stays_inside_the_printable_area(plone, chromium):
     """Laid out at the printable width with print styles, no text box reaches past the right edge."""
-    context = chromium.new_context(locale="ja-JP", viewport={"width": PRINTABLE_PX, "height": 1000})
-    page = context.new_page()
-    page.emulate_media(media="print")
     too_wide = {}
-    try:
+    with visitor(chromium, PRINTABLE_PX, 1000, media="print") as page:
         for name in PAGES:
             open_page(page, plone, name)
             boxes = page.evaluate(
@@ -57,21 +51,14 @@ def test_printed_text_stays_inside_the_printable_area(plone, chromium):
             )
             if boxes:
                 too_wide[name] = boxes
-    finally:
-        context.close()
     assert too_wide == {}
 
 
 def test_print_hides_navigation_and_prints_link_targets(plone, chromium):
-    context = chromium.new_context(locale="ja-JP")
-    page = context.new_page()
-    page.emulate_media(media="print")
-    try:
+    with visitor(chromium, media="print") as page:
         open_page(page, plone, "page")
         for selector in ("#mainnavigation-wrapper", ".saiyo-utility", ".saiyo-footer", "#portal-breadcrumbs"):
             assert not page.locator(selector).first.is_visible(), selector
         link = page.locator("#content-core a[href^='http']").first
         after = link.evaluate("a => getComputedStyle(a, '::after').content")
         assert link.get_attribute("href") in after
-    finally:
-        context.close()

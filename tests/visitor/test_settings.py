@@ -1,12 +1,11 @@
 """文字サイズ and 配色 of the utility bar stay chosen from page to page, applied before the first paint."""
 
 from tests.visitor.pages import open_page
+from tests.visitor.pages import visitor
 
 
 def test_size_and_scheme_persist_across_pages(plone, chromium):
-    context = chromium.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
+    with visitor(chromium, 1280, 900) as page:
         open_page(page, plone, "top")
         standard = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
         page.get_by_role("button", name="特大").click()
@@ -28,36 +27,33 @@ def test_size_and_scheme_persist_across_pages(plone, chromium):
         page.reload()
         assert html.get_attribute("data-saiyo-size") is None
         assert html.get_attribute("data-saiyo-scheme") == "contrast"
-    finally:
-        context.close()
 
 
 def test_settings_are_applied_before_the_first_paint(plone, chromium):
     """An inline, render-blocking script in <head> sets the attributes before <body> is parsed,
     so a page never flashes in the standard look first."""
-    context = chromium.new_context(locale="ja-JP")
-    page = context.new_page()
-    try:
+    with visitor(chromium) as page:
         open_page(page, plone, "page", scheme="contrast", size="large")
-        inline = page.locator("head script:not([src])", has_text='getItem("saiyo.size")')
-        assert inline.count() == 1
-        assert inline.get_attribute("defer") is None and inline.get_attribute("async") is None
-        # what the parser saw when it reached <body>: recorded by a script placed first in <body>
+        inline = page.evaluate(
+            """() => [...document.head.querySelectorAll("script:not([src])")]
+                .filter(s => s.textContent.includes('getItem("saiyo.size")'))
+                .map(s => [s.defer, s.async, s.type])"""
+        )
+        assert inline == [[False, False, ""]]
+        # what <html> carries at the moment the parser creates <body>, before anything is drawn
         page.add_init_script(
-            "document.addEventListener('readystatechange', () => {"
-            " if (!window.__firstState) window.__firstState = document.documentElement.getAttribute('data-saiyo-scheme'); });"
+            """new MutationObserver((records, observer) => {
+                if (document.body) {
+                    window.__atBody = document.documentElement.getAttribute("data-saiyo-scheme");
+                    observer.disconnect();
+                }
+            }).observe(document, {childList: true, subtree: true});"""
         )
         page.reload(wait_until="load")
-        assert page.evaluate("window.__firstState") == "contrast"
-    finally:
-        context.close()
+        assert page.evaluate("window.__atBody") == "contrast"
 
 
 def test_reader_link_is_in_the_utility_bar(plone, chromium):
-    context = chromium.new_context(locale="ja-JP")
-    page = context.new_page()
-    try:
+    with visitor(chromium) as page:
         open_page(page, plone, "page")
         assert page.locator(".saiyo-utility a.saiyo-utility-reader").get_attribute("href") == "#saiyo-reader"
-    finally:
-        context.close()
