@@ -54,11 +54,17 @@ def inline_script_hashes() -> list[str]:
     return hashes
 
 
-def _policy() -> str:
-    try:
-        value = setting("content_security_policy")
-    except Exception:  # no site (Zope root, error before traversal): the default
-        value = None
+def default_policy() -> str:
+    """The policy without a site (the registry's default, the beacon's hash)."""
+    return _policy(DEFAULT_CSP)
+
+
+def _policy(value=None) -> str:
+    if value is None:
+        try:
+            value = setting("content_security_policy")
+        except Exception:  # no site (Zope root, error before traversal): the default
+            value = None
     directives = [part.strip() for part in (value or DEFAULT_CSP).split(";") if part.strip()]
     try:
         hashes = inline_script_hashes()
@@ -85,10 +91,11 @@ def apply_headers(request, response):
         cookie = response.cookies.get(name)
         if cookie is None:
             continue
-        cookie["http_only"] = True
-        cookie.setdefault("same_site", "Lax")
+        # Keys as ZPublisher.cookie normalises them (HttpOnly, SameSite, Secure).
+        cookie["HttpOnly"] = True
+        cookie.setdefault("SameSite", "Lax")
         if https:
-            cookie["secure"] = True
+            cookie["Secure"] = True
 
 
 def on_publish_end(event):
