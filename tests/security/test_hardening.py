@@ -236,7 +236,7 @@ def test_cross_site_form_post_is_refused(plone):
     assert title == "元のタイトル"
     # The same form from the site itself (with its token) works: the refusal was the token.
     form = session.get(f"{plone.url}/{page_id}/@@edit", timeout=60).text
-    token = re.search(r'name="_authenticator" value="([^"]+)"', form).group(1)
+    token = re.search(r'name="_authenticator"[^>]*value="([^"]+)"', form).group(1)
     honest = session.post(
         f"{plone.url}/{page_id}/@@edit",
         data={
@@ -321,7 +321,10 @@ def test_search_and_rest_never_reveal_drafts(plone):
     for answer in anonymous:
         # Search pages repeat the words searched for; what must not appear is the draft itself.
         assert uid not in answer.text, answer.url
-        assert path not in answer.text, answer.url
+        if "/login" not in answer.url:  # the login page keeps the address asked for (came_from)
+            assert path not in answer.text, answer.url
+        else:
+            assert marker not in answer.text, answer.url
         if answer.headers.get("Content-Type", "").startswith("application/json"):
             assert marker not in answer.text, answer.url
 
