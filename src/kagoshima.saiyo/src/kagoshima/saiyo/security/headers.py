@@ -4,7 +4,8 @@ Subscribed to IPubBeforeCommit and IPubBeforeAbort, so pages, REST API answers, 
 images, static resources, redirects and error pages (404, 401, 500) all carry them.
 Content-Security-Policy comes from the registry (``kagoshima.saiyo.security.content_security_policy``);
 ``frame-ancestors 'self'`` in it (and X-Frame-Options, which plone.protect also sets) keeps
-other sites from framing the pages. Behind HTTPS (the request URL is https, as the
+other sites from framing the pages. Logged-in staff also get 'unsafe-eval' in script-src,
+which Plone's edit UI needs; inline scripts are refused for everyone. Behind HTTPS (the request URL is https, as the
 proxy's VirtualHostBase rewrite says) the login cookie gets ``Secure`` and responses
 ``Strict-Transport-Security``; the cookie is always HttpOnly and SameSite=Lax.
 """
@@ -59,7 +60,14 @@ def default_policy() -> str:
     return _policy(DEFAULT_CSP)
 
 
-def _policy(value=None) -> str:
+def _logged_in() -> bool:
+    from AccessControl import getSecurityManager
+
+    user = getSecurityManager().getUser()
+    return user is not None and user.getUserName() != "Anonymous User"
+
+
+def _policy(value=None, editor=False) -> str:
     if value is None:
         try:
             value = setting("content_security_policy")
@@ -74,8 +82,12 @@ def _policy(value=None) -> str:
     result = []
     for directive in directives:
         directive = " ".join(directive.split())
-        if hashes and directive.split(" ", 1)[0] == "script-src":
-            directive = " ".join([directive, *hashes])
+        if directive.split(" ", 1)[0] == "script-src":
+            # Plone's edit UI (pat-structure's templates, the Mosaic bundle) evaluates strings
+            # as code: logged-in staff get 'unsafe-eval'. Inline scripts stay forbidden for
+            # everyone, so injected markup still cannot run; visitors get the strict policy.
+            extra = [*hashes, "'unsafe-eval'"] if editor else hashes
+            directive = " ".join([directive, *extra])
         result.append(directive)
     return "; ".join(result)
 
@@ -83,7 +95,7 @@ def _policy(value=None) -> str:
 def apply_headers(request, response):
     for name, value in STATIC_HEADERS.items():
         response.setHeader(name, value)
-    response.setHeader("Content-Security-Policy", _policy())
+    response.setHeader("Content-Security-Policy", _policy(editor=_logged_in()))
     https = is_https(request)
     if https:
         response.setHeader("Strict-Transport-Security", "max-age=31536000")
