@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import os
 import sqlite3
 
 
@@ -21,3 +22,18 @@ def connect(path: Path, schema: str) -> sqlite3.Connection:
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.executescript(schema)
     return connection
+
+
+def store_directory(environment_variable: str, folder: str, unavailable: type[Exception]) -> Path:
+    """``$environment_variable``, else ``<clienthome>/<folder>``; raises ``unavailable`` when neither is set."""
+    configured = os.environ.get(environment_variable)
+    if configured:
+        return Path(configured)
+    from App.config import getConfiguration
+
+    home = getattr(getConfiguration(), "clienthome", None)
+    if not home:
+        raise unavailable(
+            f"the {folder} store has no location: Zope's clienthome is not set and {environment_variable} is empty"
+        )
+    return Path(home) / folder

@@ -21,7 +21,6 @@ from kagoshima.saiyo import sqlite
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import os
 import re
 import secrets
 import sqlite3
@@ -98,17 +97,7 @@ def month_bounds(month: str) -> tuple[str, str]:
 
 
 def default_directory() -> Path:
-    configured = os.environ.get(DIRECTORY_ENV)
-    if configured:
-        return Path(configured)
-    from App.config import getConfiguration
-
-    home = getattr(getConfiguration(), "clienthome", None)
-    if not home:
-        raise StoreUnavailable(
-            f"the page-view store has no location: Zope's clienthome is not set and {DIRECTORY_ENV} is empty"
-        )
-    return Path(home) / "pageviews"
+    return sqlite.store_directory(DIRECTORY_ENV, "pageviews", StoreUnavailable)
 
 
 class PageViewStore:

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 import csv
 import io
 import ipaddress
-import os
 import sqlite3
 import threading
 import time
@@ -62,17 +61,7 @@ class StoreUnavailable(RuntimeError):
 
 
 def default_directory() -> Path:
-    configured = os.environ.get(DIRECTORY_ENV)
-    if configured:
-        return Path(configured)
-    from App.config import getConfiguration
-
-    home = getattr(getConfiguration(), "clienthome", None)
-    if not home:
-        raise StoreUnavailable(
-            f"the audit store has no location: clienthome is not set and {DIRECTORY_ENV} is empty"
-        )
-    return Path(home) / "audit"
+    return sqlite.store_directory(DIRECTORY_ENV, "audit", StoreUnavailable)
 
 
 def local_time(at: float) -> str:
