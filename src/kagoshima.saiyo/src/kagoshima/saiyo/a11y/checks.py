@@ -87,7 +87,8 @@ def _link_text(element) -> str:
     return " ".join(part for part in parts if part).strip()
 
 
-def findings(html: str | None) -> list[Finding]:
+def findings(html: str | None, start_level: int = 1) -> list[Finding]:
+    """``start_level``: the heading level the text sits under (1: the page title; 2: a section)."""
     if not html or not html.strip():
         return []
     try:
@@ -104,7 +105,7 @@ def findings(html: str | None) -> list[Finding]:
                     _describe(img),
                 )
             )
-    previous = 1  # the page title is 見出し1
+    previous = start_level
     for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
         level = int(heading.tag[1])
         if level == 1:
@@ -183,7 +184,7 @@ def _context(text: str, needle: str) -> str:
 
 
 def richtext_html(obj) -> list[tuple[str, str]]:
-    """(field title, raw HTML) of every rich-text field of a Dexterity item."""
+    """(field title, raw HTML, heading level above it) of every rich-text field of an item."""
     from plone.app.textfield.interfaces import IRichText
     from plone.dexterity.utils import iterSchemata
     from zope.schema import getFieldsInOrder
@@ -198,7 +199,9 @@ def richtext_html(obj) -> list[tuple[str, str]]:
                 value = getattr(adapted, name, None)
                 raw = getattr(value, "raw", None)
                 if raw:
-                    result.append((str(field.title), raw))
+                    # Only the main text sits right under the page title; other rich-text
+                    # fields are shown under a section heading (見出し2) of their own.
+                    result.append((str(field.title), raw, 1 if name == "text" else 2))
     return result
 
 
@@ -209,7 +212,7 @@ def findings_of(obj) -> list[dict]:
         fields = richtext_html(obj)
     except TypeError:
         return result
-    for title, html in fields:
-        for finding in findings(html):
+    for title, html, level in fields:
+        for finding in findings(html, start_level=level):
             result.append(dict(finding.as_dict(), field=title))
     return result

@@ -8,10 +8,10 @@ go to the administrator, who sees them on the page while reviewing.
 from kagoshima.saiyo.a11y.checks import findings_of
 from kagoshima.saiyo.a11y.checks import LABELS
 from kagoshima.saiyo.security.settings import setting
+from kagoshima.saiyo.workflows.views import RefusedTransitionView
 from plone.app.layout.viewlets.common import ViewletBase
 from Products.CMFCore.utils import getToolByName
 from Products.CMFCore.WorkflowCore import WorkflowException
-from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
 from zope.globalrequest import getRequest
@@ -85,19 +85,8 @@ def before_transition(obj, event):
         )
 
 
-class AccessibilityBlockedView(BrowserView):
+class AccessibilityBlockedView(RefusedTransitionView):
     """Exception view: back to the page with the message (the viewlet lists the findings)."""
-
-    def __call__(self):
-        error = self.context
-        target = error.obj
-        if target is None or "text/html" not in self.request.getHeader("Accept", ""):
-            self.request.response.setStatus(400)
-            self.request.response.setHeader("Content-Type", "text/plain; charset=utf-8")
-            return str(error)
-        IStatusMessage(self.request).add(str(error), type="error")
-        self.request.response.redirect(target.absolute_url(), lock=True)
-        return ""
 
 
 class FindingsViewlet(ViewletBase):

@@ -17,10 +17,10 @@ variable ``SAIYO_PAGEVIEWS_DIR`` (for example in the profile's ``[environment]``
 
 from datetime import date
 from datetime import datetime
+from kagoshima.saiyo import sqlite
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import os
 import re
 import secrets
 import sqlite3
@@ -31,7 +31,6 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 DIRECTORY_ENV = "SAIYO_PAGEVIEWS_DIR"
 FILE_NAME = "pageviews.sqlite"
 DEVICES = ("mobile", "tablet", "desktop")
-BUSY_TIMEOUT_MS = 10_000
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 SCHEMA = """
@@ -98,17 +97,7 @@ def month_bounds(month: str) -> tuple[str, str]:
 
 
 def default_directory() -> Path:
-    configured = os.environ.get(DIRECTORY_ENV)
-    if configured:
-        return Path(configured)
-    from App.config import getConfiguration
-
-    home = getattr(getConfiguration(), "clienthome", None)
-    if not home:
-        raise StoreUnavailable(
-            f"the page-view store has no location: Zope's clienthome is not set and {DIRECTORY_ENV} is empty"
-        )
-    return Path(home) / "pageviews"
+    return sqlite.store_directory(DIRECTORY_ENV, "pageviews", StoreUnavailable)
 
 
 class PageViewStore:
@@ -122,16 +111,7 @@ class PageViewStore:
     def connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            if not self.path.parent.is_dir():
-                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            # isolation_level=None: every statement is its own transaction (autocommit).
-            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode NORMAL survives a crash of the process; only a power cut may
-            # lose the last commits before a checkpoint.
-            connection.execute("PRAGMA synchronous = NORMAL")
-            connection.executescript(SCHEMA)
+            connection = sqlite.connect(self.path, SCHEMA)
             self._local.connection = connection
         return connection
 

@@ -12,13 +12,13 @@ directory in the environment variable ``SAIYO_AUDIT_DIR``.
 
 from datetime import datetime
 from datetime import timezone
+from kagoshima.saiyo import sqlite
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import csv
 import io
 import ipaddress
-import os
 import sqlite3
 import threading
 import time
@@ -27,7 +27,6 @@ import time
 TOKYO = ZoneInfo("Asia/Tokyo")
 DIRECTORY_ENV = "SAIYO_AUDIT_DIR"
 FILE_NAME = "audit.sqlite"
-BUSY_TIMEOUT_MS = 10_000
 
 ACTIONS = {
     "login": "ログイン",
@@ -62,17 +61,7 @@ class StoreUnavailable(RuntimeError):
 
 
 def default_directory() -> Path:
-    configured = os.environ.get(DIRECTORY_ENV)
-    if configured:
-        return Path(configured)
-    from App.config import getConfiguration
-
-    home = getattr(getConfiguration(), "clienthome", None)
-    if not home:
-        raise StoreUnavailable(
-            f"the audit store has no location: clienthome is not set and {DIRECTORY_ENV} is empty"
-        )
-    return Path(home) / "audit"
+    return sqlite.store_directory(DIRECTORY_ENV, "audit", StoreUnavailable)
 
 
 def local_time(at: float) -> str:
@@ -98,12 +87,7 @@ class AuditStore:
     def connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            connection.executescript(SCHEMA)
+            connection = sqlite.connect(self.path, SCHEMA)
             self._local.connection = connection
         return connection
 

@@ -4,7 +4,8 @@ Plone's login-help form already answers the same whether an account exists or no
 other doors did not: the old ``mail_password`` view ("The username you entered could
 not be found.") and the REST API ``POST @users/<name>/reset-password`` (404 for an
 unknown name). Both are replaced for this site's browser layer: the answer is always the
-same, the reason is only written to the log.
+same, the reason is only written to the log. The mail is sent at once (not when the
+transaction commits), so a mail server that is down cannot turn "exists" into a 500.
 """
 
 from plone.restapi.services.users.add import UsersPost
@@ -23,9 +24,11 @@ class MailPasswordView(BrowserView):
     def __call__(self):
         login = str(self.request.form.get("userid", ""))[:200]
         try:
-            self.context.portal_registration.mailPassword(login, self.request)
+            self.context.portal_registration.mailPassword(login, self.request, immediate=True)
         except ValueError as error:
             logger.info("password reset for %r not sent: %s", login, error)
+        except Exception:  # e.g. the mail server is down: the operator reads the log
+            logger.exception("password reset mail for %r failed", login)
         IStatusMessage(self.request).add(SENT, type="info")
         self.request.response.redirect(self.context.absolute_url() + "/@@login-help")
         return ""
@@ -37,11 +40,13 @@ class SafeUsersPost(UsersPost):
             username = self.params[0]
             try:
                 if self._get_user_by_login_name(username) is not None:
-                    self.context.portal_registration.mailPassword(username, self.request)
+                    self.context.portal_registration.mailPassword(username, self.request, immediate=True)
                 else:
                     logger.info("password reset for unknown login %r", username[:200])
             except ValueError as error:
                 logger.info("password reset for %r not sent: %s", username[:200], error)
+            except Exception:  # e.g. the mail server is down: the operator reads the log
+                logger.exception("password reset mail for %r failed", username[:200])
             self.request.response.setStatus(204)
             return None
         if self._get_user_by_login_name(self.params[0]) is None:

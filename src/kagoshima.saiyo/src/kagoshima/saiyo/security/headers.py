@@ -4,7 +4,8 @@ Subscribed to IPubBeforeCommit and IPubBeforeAbort, so pages, REST API answers, 
 images, static resources, redirects and error pages (404, 401, 500) all carry them.
 Content-Security-Policy comes from the registry (``kagoshima.saiyo.security.content_security_policy``);
 ``frame-ancestors 'self'`` in it (and X-Frame-Options, which plone.protect also sets) keeps
-other sites from framing the pages. Behind HTTPS (the request URL is https, as the
+other sites from framing the pages. Logged-in staff also get 'unsafe-eval' in script-src,
+which Plone's edit UI needs; inline scripts are refused for everyone. Behind HTTPS (the request URL is https, as the
 proxy's VirtualHostBase rewrite says) the login cookie gets ``Secure`` and responses
 ``Strict-Transport-Security``; the cookie is always HttpOnly and SameSite=Lax.
 """
@@ -55,11 +56,24 @@ def inline_script_hashes() -> list[str]:
     return hashes
 
 
-def _policy() -> str:
-    try:
-        value = setting("content_security_policy")
-    except Exception:  # no site (Zope root, error before traversal): the default
-        value = None
+def default_policy() -> str:
+    """The policy without a site (the registry's default, the beacon's hash)."""
+    return _policy(DEFAULT_CSP)
+
+
+def _logged_in() -> bool:
+    from AccessControl import getSecurityManager
+
+    user = getSecurityManager().getUser()
+    return user is not None and user.getUserName() != "Anonymous User"
+
+
+def _policy(value=None, editor=False) -> str:
+    if value is None:
+        try:
+            value = setting("content_security_policy")
+        except Exception:  # no site (Zope root, error before traversal): the default
+            value = None
     directives = [part.strip() for part in (value or DEFAULT_CSP).split(";") if part.strip()]
     try:
         hashes = inline_script_hashes()
@@ -69,8 +83,12 @@ def _policy() -> str:
     result = []
     for directive in directives:
         directive = " ".join(directive.split())
-        if hashes and directive.split(" ", 1)[0] == "script-src":
-            directive = " ".join([directive, *hashes])
+        if directive.split(" ", 1)[0] == "script-src":
+            # Plone's edit UI (pat-structure's templates, the Mosaic bundle) evaluates strings
+            # as code: logged-in staff get 'unsafe-eval'. Inline scripts stay forbidden for
+            # everyone, so injected markup still cannot run; visitors get the strict policy.
+            extra = [*hashes, "'unsafe-eval'"] if editor else hashes
+            directive = " ".join([directive, *extra])
         result.append(directive)
     return "; ".join(result)
 
@@ -78,7 +96,7 @@ def _policy() -> str:
 def apply_headers(request, response):
     for name, value in STATIC_HEADERS.items():
         response.setHeader(name, value)
-    response.setHeader("Content-Security-Policy", _policy())
+    response.setHeader("Content-Security-Policy", _policy(editor=_logged_in()))
     https = is_https(request)
     if https:
         response.setHeader("Strict-Transport-Security", "max-age=31536000")
@@ -86,10 +104,11 @@ def apply_headers(request, response):
         cookie = response.cookies.get(name)
         if cookie is None:
             continue
-        cookie["http_only"] = True
-        cookie.setdefault("same_site", "Lax")
+        # Keys as ZPublisher.cookie normalises them (HttpOnly, SameSite, Secure).
+        cookie["HttpOnly"] = True
+        cookie.setdefault("SameSite", "Lax")
         if https:
-            cookie["secure"] = True
+            cookie["Secure"] = True
 
 
 def on_publish_end(event):

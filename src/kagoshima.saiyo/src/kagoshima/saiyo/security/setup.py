@@ -24,6 +24,35 @@ def configure_session(portal):
             setattr(plugin, name, value)
 
 
+# Versioning (履歴): every page type keeps versions on each save and on revert. Files and
+# images are not versioned (each version would copy the whole file).
+VERSIONED_TYPES = (
+    "Document",
+    "News Item",
+    "Event",
+    "Link",
+    "ExamNotice",
+    "JobCategory",
+    "StaffProfile",
+    "FAQ",
+)
+VERSION_POLICIES = ("at_edit_autoversion", "version_on_revert")
+
+
+def enable_versioning(portal):
+    repository = getattr(portal, "portal_repository", None)
+    if repository is None:
+        return
+    types_tool = portal.portal_types
+    wanted = [name for name in VERSIONED_TYPES if name in types_tool.objectIds()]
+    current = list(repository.getVersionableContentTypes())
+    repository.setVersionableContentTypes(current + [name for name in wanted if name not in current])
+    for name in wanted:
+        for policy in VERSION_POLICIES:
+            repository.addPolicyForContentType(name, policy)
+
+
 def post_install(portal):
     install_plugin(portal)
     configure_session(portal)
+    enable_versioning(portal)

@@ -8,9 +8,14 @@ The type is judged by the extension (registry ``upload_extensions``) and by the 
 first bytes, so a renamed HTML or SVG file does not pass as a PDF or an image.
 """
 
+from kagoshima.saiyo.interfaces import IKagoshimaSaiyoLayer
 from kagoshima.saiyo.security.settings import setting
+from plone.formwidget.namedfile.validator import NamedFileWidgetValidator
 from plone.namedfile.interfaces import INamed
+from plone.namedfile.interfaces import INamedField
+from z3c.form import validator as z3c_validator
 from zExceptions import BadRequest
+from zope.interface import Invalid
 
 import logging
 
@@ -123,29 +128,16 @@ def check_item(obj, event=None):
 
 # Edit forms: the message beside the field ---------------------------------------------
 
-try:
-    from kagoshima.saiyo.interfaces import IKagoshimaSaiyoLayer
-    from plone.formwidget.namedfile.validator import NamedFileWidgetValidator
-    from plone.namedfile.interfaces import INamedField
-    from z3c.form import validator as z3c_validator
-    from zope.interface import Invalid
 
-    class UploadValidator(NamedFileWidgetValidator):
-        """plone.formwidget.namedfile's validator plus the allow-list and size limit.
+class UploadValidator(NamedFileWidgetValidator):
+    """Plone's own file-widget validator, plus the upload rules (only on this site's layer)."""
 
-        Registered for the add-on's browser layer, so it is more specific than the original
-        (no configuration conflict) and only applies where the add-on is installed.
-        """
+    def validate(self, value, force=False):
+        super().validate(value, force)
+        if INamed.providedBy(value):
+            message = problem_of_named(value)
+            if message:
+                raise Invalid(message)
 
-        def validate(self, value, force=False):
-            super().validate(value, force)
-            if INamed.providedBy(value):
-                message = problem_of_named(value)
-                if message:
-                    raise Invalid(message)
 
-    z3c_validator.WidgetValidatorDiscriminators(
-        UploadValidator, request=IKagoshimaSaiyoLayer, field=INamedField
-    )
-except ImportError:  # pragma: no cover
-    UploadValidator = None
+z3c_validator.WidgetValidatorDiscriminators(UploadValidator, field=INamedField, request=IKagoshimaSaiyoLayer)

@@ -51,8 +51,14 @@ class RejectForm(BrowserView):
         return self.request.response.redirect(self.context.absolute_url())
 
 
-class CommentRequiredView(BrowserView):
-    """Exception view of CommentRequired for the Classic UI: back to the 差し戻し form."""
+class RefusedTransitionView(BrowserView):
+    """Exception view of a refused transition for the Classic UI: the message, then ``target_url``.
+
+    Other clients (the REST API, scripts) get 400 and the message as text.
+    """
+
+    def target_url(self, target):
+        return target.absolute_url()
 
     def __call__(self):
         error = self.context
@@ -62,5 +68,12 @@ class CommentRequiredView(BrowserView):
             self.request.response.setHeader("Content-Type", "text/plain; charset=utf-8")
             return str(error)
         IStatusMessage(self.request).add(str(error), type="error")
-        self.request.response.redirect(f"{target.absolute_url()}/@@saiyo-reject", lock=True)
+        self.request.response.redirect(self.target_url(target), lock=True)
         return ""
+
+
+class CommentRequiredView(RefusedTransitionView):
+    """CommentRequired: back to the 差し戻し form."""
+
+    def target_url(self, target):
+        return f"{target.absolute_url()}/@@saiyo-reject"
