@@ -60,8 +60,12 @@ def run(site_url: str, pages: list[dict], viewports=VIEWPORTS, axe_path: Path = 
         )
         try:
             for width in viewports:
+                # bypass_csp: axe-core is injected as an inline script, which the site's policy forbids.
                 context = browser.new_context(
-                    locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": width, "height": 900}
+                    locale="ja-JP",
+                    timezone_id="Asia/Tokyo",
+                    viewport={"width": width, "height": 900},
+                    bypass_csp=True,
                 )
                 page = context.new_page()
                 for entry in pages:

@@ -81,7 +81,10 @@ def horizontal_overflow(context_page) -> int:
 @contextmanager
 def visitor(chromium, width: int = 1280, height: int = 900, media: str | None = None):
     """A fresh browser page of a Japanese visitor (own storage), at the given window size."""
-    context = chromium.new_context(locale="ja-JP", viewport={"width": width, "height": height})
+    # bypass_csp: axe-core is injected as an inline script, which the site's policy forbids.
+    context = chromium.new_context(
+        locale="ja-JP", viewport={"width": width, "height": height}, bypass_csp=True
+    )
     page = context.new_page()
     if media:
         page.emulate_media(media=media)
