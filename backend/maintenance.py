@@ -42,11 +42,35 @@ def _now() -> str:
     return datetime.now().strftime(STAMP)
 
 
+def unused_stamp(root: Path) -> str:
+    """The current second as a backup name, waiting for the next one if a backup already has it.
+
+    Backups are named by the second, as repozo names its files, so two backups started within
+    one second (a timer and an operator) must not share a name.
+    """
+    while True:
+        stamp = _now()
+        taken = (
+            (root / "blobs" / stamp).exists()
+            or (root / "pg" / f"saiyo-{stamp}.dump").exists()
+            or any((root / "repozo").glob(f"{stamp}*"))
+        )
+        if not taken:
+            return stamp
+        time.sleep(0.2)
+
+
 def snapshot_blobs(blob_dir: Path, target_root: Path, stamp: str) -> Path:
     """Copy ``blob_dir`` into ``target_root/stamp``, hard-linking files the previous snapshot has."""
-    previous = sorted(path for path in target_root.glob("*") if path.is_dir()) if target_root.is_dir() else []
+    previous = (
+        sorted(path for path in target_root.glob("*") if path.is_dir() and not path.name.endswith(".partial"))
+        if target_root.is_dir()
+        else []
+    )
     last = previous[-1] if previous else None
     target = target_root / f"{stamp}.partial"
+    if target.exists():  # left by a backup that was interrupted
+        shutil.rmtree(target)
     for folder, _dirs, files in os.walk(blob_dir):
         relative = Path(folder).relative_to(blob_dir)
         (target / relative).mkdir(parents=True, exist_ok=True)
@@ -79,7 +103,7 @@ def _prune(paths: list[Path], keep: int) -> list[Path]:
 def backup(layout: dict, full: bool = False, full_every: int = 7, keep_full: int = 4, keep: int = 14) -> Path:
     storage = layout["storage"]
     root = backup_dir(layout)
-    stamp = _now()
+    stamp = unused_stamp(root)
     if storage["kind"] == "relstorage":
         dumps = root / "pg"
         dumps.mkdir(parents=True, exist_ok=True)

@@ -119,7 +119,7 @@ def test_public_pages_are_cached_and_a_change_is_visible_within_seconds(zeo_clus
     zeo_cluster.public("/shiken", timeout=180)  # the first rendering may be slow on a busy machine
     cached = zeo_cluster.public("/shiken")
     assert cached.headers["x-cache-status"] == "HIT"
-    assert "s-maxage=60" in cached.headers.get("cache-control", "")
+    assert "s-maxage=10" in cached.headers.get("cache-control", "")
     url, admin = zeo_cluster.client_url(1), zeo_cluster.admin
     headers = {"Accept": "application/json", "Content-Type": "application/json"}
     old = requests.get(f"{url}/shiken", headers=headers, auth=admin, timeout=60).json()["title"]
@@ -131,7 +131,9 @@ def test_public_pages_are_cached_and_a_change_is_visible_within_seconds(zeo_clus
         ).status_code
         == 204
     )
-    assert wait_for(lambda: title in zeo_cluster.public("/shiken").text), (
+    # The PURGE's refetch may bring the new page at once; when it stores the old one again (a
+    # ZEO client without the commit's invalidation yet), the old page lasts s-maxage (10 s).
+    assert wait_for(lambda: title in zeo_cluster.public("/shiken").text, timeout=30.0), (
         "the edit never reached the public host"
     )
     print(f"edit visible through the cache after {time.monotonic() - started:.1f} s")

@@ -33,7 +33,7 @@ class TestCachingProfile(unittest.TestCase):
         self.assertTrue(registry["plone.caching.interfaces.ICacheSettings.enabled"])
         mapping = registry["plone.caching.interfaces.ICacheSettings.operationMapping"]
         self.assertEqual(mapping["plone.content.itemView"], "plone.app.caching.moderateCaching")
-        self.assertEqual(registry["plone.app.caching.moderateCaching.plone.content.itemView.smaxage"], 60)
+        self.assertEqual(registry["plone.app.caching.moderateCaching.plone.content.itemView.smaxage"], 10)
         self.assertTrue(registry["plone.app.caching.moderateCaching.plone.content.itemView.anonOnly"])
         self.assertIn(
             "ExamNotice", registry["plone.app.caching.interfaces.IPloneCacheSettings.purgedContentTypes"]
