@@ -37,6 +37,7 @@ def test_zeo_clients_share_the_servers_blobs(tmp_path):
         conf = (tmp_path / client["etc"] / "zope.conf").read_text()
         assert f"blob-dir {blob_dir}\n" in conf
         assert "shared-blob-dir on" in conf
+        assert "server-sync on" in conf  # a PURGE's refetch sees the commit that caused it
     zeo = (tmp_path / "etc" / "zeo.conf").read_text()
     assert f"blob-dir {blob_dir}\n" in zeo
 

@@ -1,5 +1,6 @@
 """What the add-on gives the deployment (issue 8): @@health and the caching profile."""
 
+from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
 from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_INTEGRATION_TESTING
 from plone.registry.interfaces import IRegistry
 from zope.component import getUtility
@@ -40,3 +41,65 @@ class TestCachingProfile(unittest.TestCase):
         )
         types = registry["plone.app.caching.interfaces.IPloneCacheSettings.contentTypeRulesetMapping"]
         self.assertEqual(types["ExamNotice"], "plone.content.itemView")
+
+
+class TestRevalidation(unittest.TestCase):
+    """nginx (proxy_cache_revalidate) and browsers (max-age=0) ask "changed since this ETag?";
+    a page that changed must answer 200 with the new page, one that did not 304."""
+
+    layer = KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        from plone import api
+        from plone.app.testing import setRoles
+        from plone.app.testing import TEST_USER_ID
+
+        self.portal = self.layer["portal"]
+        self.portal.portal_setup.runAllImportStepsFromProfile("profile-kagoshima.saiyo:caching", purge_old=False)
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        self.page = api.content.create(self.portal, "Document", id="annai", title="受験案内")
+        api.content.transition(self.page, to_state="published")
+        transaction.commit()
+
+    def visit(self, etag=None):
+        from plone.testing.zope import Browser
+
+        browser = Browser(self.layer["app"])
+        browser.raiseHttpErrors = False
+        if etag:
+            browser.addHeader("If-None-Match", etag)
+        browser.open(self.page.absolute_url())
+        return browser
+
+    def test_an_unchanged_page_is_not_modified_a_changed_one_is_sent_again(self):
+        first = self.visit()
+        self.assertEqual(first.headers["status"].split()[0], "200")
+        self.assertIn("s-maxage=10", first.headers["Cache-Control"])
+        etag = first.headers["ETag"]
+        self.assertNotEqual(etag.strip('"'), "|", "every anonymous page would share one ETag")
+
+        again = self.visit(etag)
+        if again.headers["ETag"] == etag:  # unless the minute changed in between
+            self.assertEqual(again.headers["status"].split()[0], "304")
+
+        self.page.title = "受験案内（改訂）"
+        self.page.reindexObject()
+        transaction.commit()
+        changed = self.visit(etag)
+        self.assertEqual(changed.headers["status"].split()[0], "200")
+        self.assertIn("受験案内（改訂）", changed.contents)
+        self.assertNotEqual(changed.headers["ETag"], etag)
+
+    def test_the_etag_changes_with_the_minute(self):
+        from datetime import datetime
+        from kagoshima.saiyo.caching import etags
+        from unittest import mock
+
+        component = etags.Clock(self.page, self.layer["request"])
+        with mock.patch.object(etags, "datetime") as clock:
+            clock.now.return_value = datetime(2027, 4, 1, 8, 59, 59, tzinfo=etags.TOKYO)
+            before = component()
+            clock.now.return_value = datetime(2027, 4, 1, 9, 0, 0, tzinfo=etags.TOKYO)
+            after = component()
+        self.assertEqual((before, after), ("202704010859", "202704010900"))
+        self.assertIn(datetime.now(etags.TOKYO).strftime("%Y%m%d%H"), self.visit().headers["ETag"])
