@@ -1,4 +1,4 @@
-"""The reader's panel, rendered above the content title of the pages visitors read."""
+"""The reader's panel, above the content (after the breadcrumbs) of the pages visitors read."""
 
 from kagoshima.saiyo.analytics.viewlets import is_public_request
 from plone.app.layout.viewlets import ViewletBase

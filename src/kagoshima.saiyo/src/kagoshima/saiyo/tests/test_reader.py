@@ -68,6 +68,13 @@ class TestReaderPanel(unittest.TestCase):
         self.assertIn("++resource++kagoshima.saiyo.reader/reader.js", html)
         self.assertLess(html.index('id="saiyo-reader"'), html.index("<h1"))
 
+    def test_panel_on_search_and_sitemap_too(self):
+        # The utility bar's 読み上げ link is on every page; so is the panel it opens.
+        for view in ("@@search?SearchableText=%E8%A9%A6%E9%A8%93", "@@sitemap"):
+            self.browser.open(f"{self.layer['portal'].absolute_url()}/{view}")
+            self.assertIn('id="saiyo-reader"', self.browser.contents, view)
+            self.assertIn('class="saiyo-utility-reader', self.browser.contents, view)
+
     def test_no_panel_on_forms(self):
         self.browser.addHeader("Authorization", f"Basic {SITE_OWNER_NAME}:{SITE_OWNER_PASSWORD}")
         self.browser.open(self.url + "/edit")
