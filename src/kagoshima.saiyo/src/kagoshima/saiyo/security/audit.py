@@ -19,10 +19,13 @@ from zoneinfo import ZoneInfo
 import csv
 import io
 import ipaddress
+import logging
 import sqlite3
 import threading
 import time
 
+
+logger = logging.getLogger("kagoshima.saiyo.security")
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DIRECTORY_ENV = "SAIYO_AUDIT_DIR"
@@ -54,6 +57,8 @@ CREATE INDEX IF NOT EXISTS events_at ON events (at);
 CREATE INDEX IF NOT EXISTS events_user_action ON events (user, action, at);
 """
 COLUMNS = ("at", "user", "action", "path", "detail", "ip")
+# Shorter retentions are taken as this: the lockout counts login failures from this table.
+MINIMUM_RETENTION_DAYS = 30
 
 
 class StoreUnavailable(RuntimeError):
@@ -96,6 +101,19 @@ class AuditStore:
             "INSERT INTO events (at, user, action, path, detail, ip) VALUES (?, ?, ?, ?, ?, ?)",
             (at if at is not None else time.time(), user or "", action, path or "", detail or "", ip or ""),
         )
+        self._apply_retention()
+
+    def _apply_retention(self) -> None:
+        """The retention of the settings (サイト設定 → 安全対策), checked on the first write of a day."""
+        from kagoshima.saiyo.security.settings import setting
+
+        try:
+            deleted = self.prune_daily(setting("audit_retention_days"))
+        except Exception:  # never lose the event being written because of housekeeping
+            logger.exception("could not apply the audit trail's retention period")
+            return
+        if deleted:
+            logger.info("audit trail: %d events older than the retention period deleted", deleted)
 
     # The lockout's questions
 
@@ -148,6 +166,25 @@ class AuditStore:
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [dict(zip(COLUMNS, row, strict=True)) for row in self.connection().execute(sql, args)]
+
+    # Retention
+
+    def prune(self, before: float) -> int:
+        """Delete the events older than ``before`` (epoch seconds); the number deleted."""
+        return self.connection().execute("DELETE FROM events WHERE at < ?", (before,)).rowcount
+
+    def prune_daily(self, days: int, now: float | None = None) -> int | None:
+        """Apply a retention of ``days`` at most once a day per process (0: keep everything).
+
+        The number of events deleted, or None when nothing was due. Called by the writers, so
+        every deployment keeps its audit file bounded without a job of its own.
+        """
+        now = time.time() if now is None else now
+        today = local_time(now)[:10]
+        if not days or days < 0 or getattr(self, "_pruned_on", None) == today:
+            return None
+        self._pruned_on = today
+        return self.prune(now - max(days, MINIMUM_RETENTION_DAYS) * 86400)
 
     def users(self) -> list[str]:
         return [row[0] for row in self.connection().execute("SELECT DISTINCT user FROM events ORDER BY user")]

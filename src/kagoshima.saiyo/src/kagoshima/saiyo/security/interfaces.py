@@ -77,6 +77,15 @@ class ISecuritySettings(Interface):
         description="すべての応答に付ける Content-Security-Policy ヘッダーの値。",
         default=DEFAULT_CSP,
     )
+    audit_retention_days = schema.Int(
+        title="操作履歴の保存期間（日）",
+        description=(
+            "これより古い操作履歴は、1 日に 1 回自動的に削除します。0 にすると削除しません。"
+            "30 日より短い値は 30 日として扱います（ログイン失敗の回数とアカウントのロックは履歴から数えます）。"
+        ),
+        default=1095,
+        min=0,
+    )
     a11y_blocking_checks = schema.List(
         title="承認依頼を止めるアクセシビリティの指摘",
         description=(

@@ -149,6 +149,26 @@ class TestAuditStore(AuditInTempDir, unittest.TestCase):
         self.assertTrue(text.startswith("\ufeff日時,ユーザー,操作"))
         self.assertIn("削除", text)
 
+    def test_retention_deletes_old_events_once_a_day(self):
+        store = self.use_temporary_audit()
+        now = time.time()
+        day = 86400
+        store.add("hanako", "edited", "/shiken/a", "", "", at=now - day * 400)
+        store.add("hanako", "edited", "/shiken/b", "", "", at=now - day * 100)
+        store.add("hanako", "edited", "/shiken/c", "", "", at=now)
+        # (today's first write already applied the default, 1095 days: all three are younger)
+        self.assertEqual(store.prune_daily(365, now=now + day), 1)
+        self.assertEqual([row["path"] for row in store.search()], ["/shiken/c", "/shiken/b"])
+        # the same day again: nothing is due, even with a shorter period
+        self.assertIsNone(store.prune_daily(90, now=now + day))
+        # the next day the shorter period applies; 0 keeps everything
+        self.assertEqual(store.prune_daily(90, now=now + day * 2), 1)
+        self.assertIsNone(store.prune_daily(0, now=now + day * 3))
+        # under 30 days counts as 30: the lockout reads login failures from this table
+        store.add("hanako", "login_failed", at=now - day * 10)
+        self.assertEqual(store.prune_daily(1, now=now + day * 4), 0)
+        self.assertEqual(len(store.search(action="login_failed")), 1)
+
 
 class TestLockoutAndAudit(AuditInTempDir, unittest.TestCase):
     layer = KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
@@ -203,6 +223,18 @@ class TestLockoutAndAudit(AuditInTempDir, unittest.TestCase):
         transaction.abort()
         self.assertEqual(self.store.search(path="/rolled-back"), [])
 
+    def test_writers_apply_the_retention_from_the_settings(self):
+        api.portal.set_registry_record("kagoshima.saiyo.security.audit_retention_days", 35)
+        transaction.commit()
+        self.store.connection().execute(  # an event from before: not written today by add()
+            "INSERT INTO events (at, user, action, path, detail, ip) VALUES (?, 'hanako', 'edited', '/old', '', '')",
+            (time.time() - 86400 * 40,),
+        )
+        self.browser(SITE_OWNER_NAME, "wrong-password-123").open(self.portal.absolute_url())
+        self.browser("nobody-here", "wrong-password-123").open(self.portal.absolute_url())
+        self.assertEqual(self.store.search(path="/old"), [])
+        self.assertTrue(self.store.search(user="nobody-here", action="login_failed"))
+
     def test_audit_view_needs_permission(self):
         anonymous = self.browser()
         anonymous.open(self.portal.absolute_url() + "/@@saiyo-audit")
@@ -231,6 +263,16 @@ class TestUpgrade(unittest.TestCase):
         self.assertEqual(portal.acl_users.plugins.listPlugins(IAuthenticationPlugin)[0][0], PLUGIN_ID)
         self.assertEqual(api.portal.get_registry_record("kagoshima.saiyo.security.lockout_attempts"), 5)
         self.assertEqual(portal.acl_users.session.timeout, 7200)
+
+    def test_upgrade_from_1008_adds_the_retention_and_keeps_the_settings(self):
+        setup = api.portal.get_tool("portal_setup")
+        registry = api.portal.get_tool("portal_registry")
+        api.portal.set_registry_record("kagoshima.saiyo.security.lockout_attempts", 7)
+        del registry.records["kagoshima.saiyo.security.audit_retention_days"]
+        setup.setLastVersionForProfile("kagoshima.saiyo:default", "1008")
+        setup.upgradeProfile("kagoshima.saiyo:default")
+        self.assertEqual(api.portal.get_registry_record("kagoshima.saiyo.security.audit_retention_days"), 1095)
+        self.assertEqual(api.portal.get_registry_record("kagoshima.saiyo.security.lockout_attempts"), 7)
 
 
 class TestInlineScriptsAllowedByPolicy(unittest.TestCase):
