@@ -11,7 +11,11 @@ What is written (see the Japanese README.md the export carries, ``backend/export
 - ``members.json``: groups and users with their roles and properties, **without password hashes**;
 - ``workflow_states.json``: UID → path, type and review_state, for a quick look;
 - ``blobs/<path>/<field>/<file name>``: every file and image, as plain files;
-- ``csv/<type>.csv``: one table per content type (UTF-8 with BOM, opens in Excel).
+- ``csv/<type>.csv``: one table per content type (UTF-8 with BOM, opens in Excel);
+- ``settings.json``: the site's own settings (registry records ``kagoshima.saiyo.*``: display
+  settings, editable choice lists, security and analytics settings) and the site's title and
+  mail sender;
+- ``pageviews.csv``: the page views per day, page and device; ``audit.csv``: the audit trail.
 
 The folder is also zipped next to it. Import it into another Plone with
 ``backend/import_export.py`` (or collective.exportimport's @@import_* forms).
@@ -81,6 +85,43 @@ def export_other(site, request) -> dict:
         "redirects": other.export_plone_redirects(),
         "members": {"groups": members.export_groups(), "members": users},
     }
+
+
+# Registry records handed over besides the add-on's own (kagoshima.saiyo.*).
+PLONE_SETTINGS = ("plone.site_title", "plone.email_from_address", "plone.email_from_name")
+
+
+def export_settings() -> dict:
+    """The registry records of the site's settings, as JSON values (tuples and sets as lists)."""
+    from plone.registry.interfaces import IRegistry
+    from plone.restapi.serializer.converters import json_compatible
+    from zope.component import getUtility
+
+    registry = getUtility(IRegistry)
+    names = sorted(
+        name for name in registry.records.keys() if name.startswith("kagoshima.saiyo.") or name in PLONE_SETTINGS
+    )
+    return {name: json_compatible(registry[name]) for name in names}
+
+
+def write_pageviews_and_audit(items: list[dict], out: Path, site_url: str) -> dict:
+    """pageviews.csv (day, page, device, views) and audit.csv, from the SQLite stores beside the ZODB."""
+    from kagoshima.saiyo.analytics.store import get_store as pageview_store
+    from kagoshima.saiyo.security import audit
+
+    pages = {item["UID"]: (relative_path(item, site_url), item.get("title") or "") for item in items}
+    rows = pageview_store().connection().execute(
+        "SELECT day, uid, device, views FROM daily_views ORDER BY day, uid, device"
+    ).fetchall()
+    with (out / "pageviews.csv").open("w", newline="", encoding="utf-8-sig") as stream:
+        writer = csv.writer(stream, lineterminator="\r\n")
+        writer.writerow(["day", "uid", "path", "title", "device", "views"])
+        for day, uid, device, views in rows:
+            path, title = pages.get(uid, ("", ""))
+            writer.writerow([day, uid, path, title, device, views])
+    events = audit.get_store().search()
+    (out / "audit.csv").write_text(audit.to_csv(events), encoding="utf-8")
+    return {"pageview_rows": len(rows), "audit_events": len(events)}
 
 
 def relative_path(item: dict, site_url: str) -> str:
@@ -177,7 +218,11 @@ def main(app, argv) -> int:
     (out / "workflow_states.json").write_text(
         json.dumps(states, ensure_ascii=False, indent=1), encoding="utf-8"
     )
+    (out / "settings.json").write_text(
+        json.dumps(export_settings(), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+    )
     summary = write_blobs_and_csv(items, out, site_url)
+    summary.update(write_pageviews_and_audit(items, out, site_url))
     summary["site_url"] = site_url
     summary["site_path"] = "/".join(site.getPhysicalPath())
     (out / "manifest.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")

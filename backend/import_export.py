@@ -2,16 +2,19 @@
 
     zconsole run instance/etc/zope.conf backend/import_export.py EXPORT_DIR
 
-Order: content (parents first; objects keep their UIDs, fields, review states and workflow
-history), then relations, local roles, positions in folders, default pages, redirects (moved
-to this site's path) and groups and users. Users come without passwords (the export never
+Order: the site's title and description and its settings (``settings.json``), content
+(parents first; objects keep their UIDs, fields, review states and workflow history), then
+relations, local roles, positions in folders, default pages, redirects (moved to this site's
+path), groups and users, and the page views (``pageviews.csv``, by UID). Users come without passwords (the export never
 holds password hashes): each gets a random one and must set a new one with 「パスワードを
 お忘れですか」. Prints one summary line; exit status 1 when an object could not be imported.
 """
 
 from pathlib import Path
 
+import csv
 import json
+import logging
 import secrets
 import sys
 import transaction
@@ -25,6 +28,64 @@ def script_args(argv: list) -> list:
                 sys.path.insert(0, root)
             return argv[index + 1 :]
     return argv[1:]
+
+
+logger = logging.getLogger("kagoshima.saiyo.import")
+
+
+def coerce(field, value):
+    """A JSON value in the type the registry field wants (lists for tuples and sets)."""
+    from zope.schema.interfaces import IFrozenSet
+    from zope.schema.interfaces import ISet
+    from zope.schema.interfaces import ITuple
+
+    if ITuple.providedBy(field) and isinstance(value, list):
+        return tuple(value)
+    if (ISet.providedBy(field) or IFrozenSet.providedBy(field)) and isinstance(value, list):
+        return set(value)
+    return value
+
+
+def import_settings(settings: dict) -> list[str]:
+    """Apply the exported registry values; the names that could not be applied."""
+    from plone.registry.interfaces import IRegistry
+    from zope.component import getUtility
+
+    registry = getUtility(IRegistry)
+    refused = []
+    for name, value in sorted(settings.items()):
+        if name not in registry.records:
+            logger.warning("setting %s is not known to this site: skipped", name)
+            refused.append(name)
+            continue
+        try:
+            registry[name] = coerce(registry.records[name].field, value)
+        except Exception as error:  # a value this version's field refuses: keep the site's own
+            logger.warning("setting %s not applied: %s", name, error)
+            refused.append(name)
+    return refused
+
+
+def import_site_root(site, item: dict) -> None:
+    """The site's own title and description (the site object itself is not re-created)."""
+    site.title = item.get("title") or site.title
+    site.description = item.get("description") or ""
+    site.reindexObject()
+
+
+def import_pageviews(folder: Path) -> int:
+    from kagoshima.saiyo.analytics.store import get_store
+
+    path = folder / "pageviews.csv"
+    if not path.exists():
+        return 0
+    store = get_store()
+    count = 0
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        for row in csv.DictReader(stream):
+            store.put(row["day"], row["uid"], row["device"], int(row["views"]))
+            count += 1
+    return count
 
 
 def load(folder: Path, name: str):
@@ -44,7 +105,13 @@ def main(app, argv) -> int:
     folder = Path(argv[0])
     site, request = open_site(app)
     manifest = load(folder, "manifest")
-    items = [item for item in load(folder, "content") if item["@type"] != "Plone Site"]
+    everything = load(folder, "content")
+    items = [item for item in everything if item["@type"] != "Plone Site"]
+    for root in (item for item in everything if item["@type"] == "Plone Site"):
+        import_site_root(site, root)
+    settings = load(folder, "settings") or {}
+    refused = import_settings(settings)
+    transaction.commit()
     view = ImportContent(site, request)
     view.portal = site
     view.limit = None
@@ -86,10 +153,15 @@ def main(app, argv) -> int:
     site.ZopeFindAndApply(site, search_sub=True, apply_func=reset_dates)
     transaction.get().note("backend/import_export.py")
     transaction.commit()
+    pageviews = import_pageviews(folder)
     print(
-        f"import: {len(items) - len(failed)} objects, {len(failed)} failed, {len(redirects)} redirects",
+        f"import: {len(items) - len(failed)} objects, {len(failed)} failed, {len(redirects)} redirects, "
+        f"{len(settings) - len(refused)} settings, "
+        f"{pageviews} page-view rows",
         flush=True,
     )
+    for name in refused:
+        print(f"  setting not applied: {name}", flush=True)
     for path in failed:
         print(f"  failed: {path}", flush=True)
     return 1 if failed else 0

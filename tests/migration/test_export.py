@@ -34,6 +34,15 @@ ADD_PEOPLE = textwrap.dedent(
     api.group.add_user(groupname="authors-jinji", username="tanaka")
     api.group.grant_roles(groupname="authors-jinji", roles=["Contributor"], obj=site.shiken)
     api.content.move(source=site.kankyo.kyuyo, target=site.kankyo, id="kyuyo-teate")
+    # the site's own settings and texts, and page views: handed over too
+    site.title = "鹿児島県職員採用（引き継ぎ確認）"
+    site.description = "書き出しの確認用の説明文です。"
+    api.portal.set_registry_record("kagoshima.saiyo.theme.message_title", "鹿児島で、県民の毎日を支える。")
+    api.portal.set_registry_record("kagoshima.saiyo.security.audit_retention_days", 1825)
+    api.portal.set_registry_record("plone.email_from_name", "鹿児島県人事委員会事務局")
+    from kagoshima.saiyo.analytics.store import get_store
+    get_store().add("2026-11-03", site.shiken.UID(), "mobile", 42)
+    get_store().add("2026-11-03", site.shiken.UID(), "desktop", 7)
     transaction.commit()
     """
 )
@@ -135,3 +144,29 @@ def test_round_trip_relations_roles_redirects_people(exports):
     groups = {g["groupid"]: g for g in load(second, "members")["groups"]}
     assert groups["authors-jinji"]["title"] == "人事課の作成者"
     assert [m["username"] for m in load(second, "members")["members"]] == ["tanaka"]
+
+
+def test_round_trip_site_settings_title_and_page_views(exports):
+    first, second, imported = exports
+    settings = load(first, "settings")
+    assert settings["kagoshima.saiyo.theme.message_title"] == "鹿児島で、県民の毎日を支える。"
+    assert settings["kagoshima.saiyo.security.audit_retention_days"] == 1825
+    assert any(name.startswith("kagoshima.saiyo.vocabularies.") for name in settings)
+    assert load(second, "settings") == settings
+    assert "setting not applied" not in imported.stdout
+
+    def root(folder):
+        return next(item for item in load(folder, "content") if item["@type"] == "Plone Site")
+
+    assert root(second)["title"] == root(first)["title"] == "鹿児島県職員採用（引き継ぎ確認）"
+    assert root(second)["description"] == "書き出しの確認用の説明文です。"
+
+    def pageviews(folder):
+        with (folder / "pageviews.csv").open(encoding="utf-8-sig", newline="") as stream:
+            return list(csv.DictReader(stream))
+
+    rows = pageviews(first)
+    assert {(r["path"], r["device"], r["views"]) for r in rows} >= {("shiken", "mobile", "42"), ("shiken", "desktop", "7")}
+    assert pageviews(second) == rows
+    audit = (first / "audit.csv").read_text(encoding="utf-8-sig")
+    assert audit.startswith("日時,ユーザー,操作")

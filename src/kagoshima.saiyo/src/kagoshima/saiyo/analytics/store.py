@@ -127,6 +127,14 @@ class PageViewStore:
     def add(self, day: str, uid: str, device: str, views: int = 1) -> None:
         self.connection().execute(UPSERT, (day, uid, device, views))
 
+    def put(self, day: str, uid: str, device: str, views: int) -> None:
+        """Set the views of a day, page and device (an import: running it twice counts once)."""
+        self.connection().execute(
+            "INSERT INTO daily_views (day, uid, device, views) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (day, uid, device) DO UPDATE SET views = excluded.views",
+            (day, uid, device, views),
+        )
+
     def secret(self) -> bytes:
         """The key that signs page tokens: made once, shared by every process of the store."""
         if self._secret is None:
