@@ -84,7 +84,7 @@ def _gradient(size, top, bottom) -> Image.Image:
 # --- staff photos -------------------------------------------------------------------
 
 
-def staff_photo(seed: int, size: int = 600, background: str | None = None, hair: str | None = None) -> bytes:
+def staff_photo(seed: int, size: int = 800, background: str | None = None, hair: str | None = None) -> bytes:
     """A square flat-design bust: shoulders, neck, head and hair, no facial features."""
     rng = random.Random(f"staff-{seed}")
     bg = background or rng.choice(BACKGROUNDS)

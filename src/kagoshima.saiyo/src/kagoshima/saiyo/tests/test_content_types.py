@@ -166,6 +166,30 @@ class TestPages(unittest.TestCase):
             self.assertIn(text, html)
         self.assertNotIn("電子申請で申し込む", html)  # past exam: no application button
 
+    def test_staff_photo_has_scales_for_dense_screens(self):
+        from kagoshima.saiyo.demo.images import staff_photo
+        from plone.namedfile.file import NamedBlobImage
+
+        import re
+
+        profile = api.content.create(
+            container=self.portal,
+            type="StaffProfile",
+            id="k-t",
+            title="K.T.さんのインタビュー",
+            display_name="K.T.さん",
+            photo=NamedBlobImage(data=staff_photo(3, size=800), contentType="image/jpeg", filename="kt.jpg"),
+        )
+        transaction.commit()
+        self.browser.open(profile.absolute_url())
+        img = re.search(r"<img[^>]*saiyo-profile__photo[^>]*>", self.browser.contents).group(0)
+        self.assertIn('alt="K.T.さんの写真"', img)
+        self.assertIn('sizes="(min-width: 576px) 400px', img)
+        widths = {int(w) for w in re.findall(r" (\d+)w", img)}
+        self.assertIn(400, widths)
+        self.assertTrue(max(widths) >= 800, widths)  # 400 CSS px on a 2x screen
+        self.assertIn('width="400"', img)
+
     def test_exam_list_filters(self):
         make_notice(self.folder, title="令和7年度 高校卒業程度", exam_type="koukou", audiences=["koukousei"])
         transaction.commit()

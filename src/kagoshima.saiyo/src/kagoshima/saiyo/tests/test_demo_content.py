@@ -245,7 +245,7 @@ class TestDemoContent(unittest.TestCase):
                 self.assertTrue(person.message)
                 self.assertLess(person.joined_year, THIS_FY + 1)
                 self.assertEqual(person.photo.contentType, "image/jpeg")
-                self.assertEqual(person.photo.getImageSize(), (600, 600))
+                self.assertEqual(person.photo.getImageSize(), (800, 800))
                 target = person.related_exam.to_object
                 self.assertEqual(target.portal_type, "ExamNotice")
                 self.assertEqual(target.fiscal_year, THIS_FY)
@@ -467,7 +467,7 @@ class TestImages(unittest.TestCase):
         from PIL import Image
 
         for kind, params, size in (
-            ("staff", {"seed": 3}, (600, 600)),
+            ("staff", {"seed": 3}, (800, 800)),
             ("landscape", {"motif": "bridge", "colour": "#b5651d", "seed": 1}, (1200, 630)),
             ("hero", {}, (1920, 800)),
         ):
