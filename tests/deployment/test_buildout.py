@@ -82,6 +82,13 @@ def test_buildout_builds_an_instance_that_serves_the_site(tmp_path):
             url + "/@addons/kagoshima.saiyo", headers={"Accept": "application/json"}, auth=("admin", password)
         )
         assert addon.json()["is_installed"] is True
+        # The WSGI filters of zope.ini are in buildout's pipeline too (buildout.cfg: pipeline)
+        assert response.headers.get("Content-Encoding") == "gzip"
+        beacon = requests.post(url + "/@@pv", data=b"not-a-token", headers={"Content-Type": "text/plain"})
+        assert beacon.headers.get("X-Pageview", "").startswith("refused"), beacon.headers
+        zope_error = requests.get(f"http://localhost:{port}/no-such-object")
+        assert zope_error.status_code == 404
+        assert zope_error.headers.get("X-Content-Type-Options") == "nosniff"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)
