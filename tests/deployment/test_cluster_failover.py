@@ -16,6 +16,9 @@ import uuid
 
 PAGE = "/shiken"
 JSON = {"Accept": "application/json"}
+# Visits answered after the kill: a request cut by the kill itself (the one being answered by
+# the victim at that moment) must stay under 1 % of them.
+AFTER_THE_KILL = 120
 
 
 @pytest.fixture(params=["zeo", "relstorage"])
@@ -62,30 +65,35 @@ def test_killing_a_client_under_load_costs_visitors_almost_nothing(deployment):
     results: list = []
     stop = threading.Event()
     victim = deployment.layout["clients"][1]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        for worker in range(4):
-            pool.submit(visit, deployment, stop, results, worker)
-        # Kill only once visits are being answered, so requests are in flight on the victim.
-        warm_deadline = time.monotonic() + 120
-        while len(results) < 8 and time.monotonic() < warm_deadline:
-            time.sleep(0.2)
-        pid = server.running_pid(server.settings(Path(victim["etc"])))
-        killed_at = time.monotonic()
-        os.kill(pid, signal.SIGKILL)
-        try:
-            os.waitpid(pid, 0)  # the tests started it: collect it, so its pid is free again
-        except ChildProcessError:
-            pass
-        # Keep visiting until enough requests after the kill were answered (or time is up).
-        deadline = killed_at + 120
-        while time.monotonic() < deadline and sum(1 for at, _ in results if at > killed_at) < 40:
-            time.sleep(0.5)
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for worker in range(4):
+                pool.submit(visit, deployment, stop, results, worker)
+            # Kill only once visits are being answered, so requests are in flight on the victim.
+            warm_deadline = time.monotonic() + 120
+            while len(results) < 8 and time.monotonic() < warm_deadline:
+                time.sleep(0.2)
+            pid = server.running_pid(server.settings(Path(victim["etc"])))
+            killed_at = time.monotonic()
+            os.kill(pid, signal.SIGKILL)
+            try:
+                os.waitpid(pid, 0)  # the tests started it: collect it, so its pid is free again
+            except ChildProcessError:
+                pass
+            # Keep visiting until enough requests after the kill were answered (or time is up):
+            # enough that one lost request is under 1 %.
+            deadline = killed_at + 240
+            while time.monotonic() < deadline and sum(1 for at, _ in results if at > killed_at) < AFTER_THE_KILL:
+                time.sleep(0.5)
+            stop.set()
+    finally:
         stop.set()
+        # Bring the victim back for the tests that follow, whatever happened here.
+        if server.running_pid(server.settings(Path(victim["etc"]))) is None:
+            assert server.main(["start", "--etc", victim["etc"]]) == 0
     failures = [status for _, status in results if status != 200]
     after = sum(1 for at, _ in results if at > killed_at)
     print(f"{len(results)} visits ({after} after the kill), {len(failures)} failed: {failures[:5]}")
     assert len(results) - after >= 8
-    assert after >= 40
+    assert after >= AFTER_THE_KILL
     assert len(failures) <= len(results) * 0.01
-    # Bring the victim back for the tests that follow.
-    assert server.main(["start", "--etc", victim["etc"]]) == 0
