@@ -99,7 +99,9 @@ def export_settings() -> dict:
 
     registry = getUtility(IRegistry)
     names = sorted(
-        name for name in registry.records.keys() if name.startswith("kagoshima.saiyo.") or name in PLONE_SETTINGS
+        name
+        for name in registry.records.keys()
+        if name.startswith("kagoshima.saiyo.") or name in PLONE_SETTINGS
     )
     return {name: json_compatible(registry[name]) for name in names}
 
@@ -110,9 +112,12 @@ def write_pageviews_and_audit(items: list[dict], out: Path, site_url: str) -> di
     from kagoshima.saiyo.security import audit
 
     pages = {item["UID"]: (relative_path(item, site_url), item.get("title") or "") for item in items}
-    rows = pageview_store().connection().execute(
-        "SELECT day, uid, device, views FROM daily_views ORDER BY day, uid, device"
-    ).fetchall()
+    rows = (
+        pageview_store()
+        .connection()
+        .execute("SELECT day, uid, device, views FROM daily_views ORDER BY day, uid, device")
+        .fetchall()
+    )
     with (out / "pageviews.csv").open("w", newline="", encoding="utf-8-sig") as stream:
         writer = csv.writer(stream, lineterminator="\r\n")
         writer.writerow(["day", "uid", "path", "title", "device", "views"])

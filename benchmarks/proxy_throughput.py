@@ -139,8 +139,12 @@ def main(argv=None) -> int:
                 proxied.append(ab(https, PUBLIC, args.requests, args.concurrency, gzip))
             p, s = statistics.median(proxied), statistics.median(static)
             print(f"{label}:")
-            print(f"  static copy (nginx):  {s:9.0f} req/s  (rounds: {', '.join(f'{v:.0f}' for v in static)})")
-            print(f"  cached via proxy:     {p:9.0f} req/s  (rounds: {', '.join(f'{v:.0f}' for v in proxied)})")
+            print(
+                f"  static copy (nginx):  {s:9.0f} req/s  (rounds: {', '.join(f'{v:.0f}' for v in static)})"
+            )
+            print(
+                f"  cached via proxy:     {p:9.0f} req/s  (rounds: {', '.join(f'{v:.0f}' for v in proxied)})"
+            )
             print(f"  proxied / static:     {p / s * 100:9.1f} %   (target >= 50 %)")
         return 0
     finally:

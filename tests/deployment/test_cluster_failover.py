@@ -83,7 +83,9 @@ def test_killing_a_client_under_load_costs_visitors_almost_nothing(deployment):
             # Keep visiting until enough requests after the kill were answered (or time is up):
             # enough that one lost request is under 1 %.
             deadline = killed_at + 240
-            while time.monotonic() < deadline and sum(1 for at, _ in results if at > killed_at) < AFTER_THE_KILL:
+            while (
+                time.monotonic() < deadline and sum(1 for at, _ in results if at > killed_at) < AFTER_THE_KILL
+            ):
                 time.sleep(0.5)
             stop.set()
     finally:

@@ -71,7 +71,9 @@ def test_each_visitor_gets_the_encoding_it_accepts_whoever_came_first(zeo_cluste
     order = ["gzip", "identity"] if first == "gzip" else ["identity", "gzip"]
     for encoding in order:
         zeo_cluster.public(page, headers={"Accept-Encoding": encoding})
-    replies = {encoding: zeo_cluster.public(page, headers={"Accept-Encoding": encoding}) for encoding in order}
+    replies = {
+        encoding: zeo_cluster.public(page, headers={"Accept-Encoding": encoding}) for encoding in order
+    }
     assert {reply.headers["x-cache-status"] for reply in replies.values()} == {"HIT"}
     assert replies["gzip"].headers.get("content-encoding") == "gzip"
     assert "</html>" in gzip.decompress(replies["gzip"].body).decode()
@@ -171,15 +173,16 @@ def test_public_pages_are_cached_and_a_change_is_visible_within_seconds(zeo_clus
         ).status_code
         == 204
     )
+
     # The PURGE makes nginx fetch the page again at once, from either client: both see the
     # commit (ZEO server-sync), so the new page is stored without waiting for s-maxage.
     def seen_by_browsers():
         reply = zeo_cluster.public("/shiken", headers={"Accept-Encoding": "gzip"})
         return title in gzip.decompress(reply.body).decode()
 
-    assert wait_for(lambda: title in zeo_cluster.public("/shiken").text and seen_by_browsers(), timeout=10.0), (
-        "the edit did not reach the public host (plain and gzip copies) before the cached page expired"
-    )
+    assert wait_for(
+        lambda: title in zeo_cluster.public("/shiken").text and seen_by_browsers(), timeout=10.0
+    ), "the edit did not reach the public host (plain and gzip copies) before the cached page expired"
     print(f"edit visible through the cache after {time.monotonic() - started:.1f} s")
     # Once the entry expires nginx revalidates it with its ETag; the answer must not bring
     # the old page back (the ETag changes with every edit) and the new page stays.

@@ -166,7 +166,10 @@ def test_round_trip_site_settings_title_and_page_views(exports):
             return list(csv.DictReader(stream))
 
     rows = pageviews(first)
-    assert {(r["path"], r["device"], r["views"]) for r in rows} >= {("shiken", "mobile", "42"), ("shiken", "desktop", "7")}
+    assert {(r["path"], r["device"], r["views"]) for r in rows} >= {
+        ("shiken", "mobile", "42"),
+        ("shiken", "desktop", "7"),
+    }
     assert pageviews(second) == rows
     audit = (first / "audit.csv").read_text(encoding="utf-8-sig")
     assert audit.startswith("日時,ユーザー,操作")

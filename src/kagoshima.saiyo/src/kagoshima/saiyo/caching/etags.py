@@ -12,10 +12,10 @@ a minute plus the page's s-maxage; within the minute revalidation stays a cheap 
 
 from datetime import datetime
 from plone.app.caching.interfaces import IETagValue
+from zoneinfo import ZoneInfo
 from zope.component import adapter
 from zope.interface import implementer
 from zope.interface import Interface
-from zoneinfo import ZoneInfo
 
 
 TOKYO = ZoneInfo("Asia/Tokyo")

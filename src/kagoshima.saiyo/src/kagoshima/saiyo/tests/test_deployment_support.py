@@ -55,7 +55,9 @@ class TestRevalidation(unittest.TestCase):
         from plone.app.testing import TEST_USER_ID
 
         self.portal = self.layer["portal"]
-        self.portal.portal_setup.runAllImportStepsFromProfile("profile-kagoshima.saiyo:caching", purge_old=False)
+        self.portal.portal_setup.runAllImportStepsFromProfile(
+            "profile-kagoshima.saiyo:caching", purge_old=False
+        )
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
         self.page = api.content.create(self.portal, "Document", id="annai", title="受験案内")
         api.content.transition(self.page, to_state="published")

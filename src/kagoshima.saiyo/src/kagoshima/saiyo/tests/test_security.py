@@ -271,7 +271,9 @@ class TestUpgrade(unittest.TestCase):
         del registry.records["kagoshima.saiyo.security.audit_retention_days"]
         setup.setLastVersionForProfile("kagoshima.saiyo:default", "1008")
         setup.upgradeProfile("kagoshima.saiyo:default")
-        self.assertEqual(api.portal.get_registry_record("kagoshima.saiyo.security.audit_retention_days"), 1095)
+        self.assertEqual(
+            api.portal.get_registry_record("kagoshima.saiyo.security.audit_retention_days"), 1095
+        )
         self.assertEqual(api.portal.get_registry_record("kagoshima.saiyo.security.lockout_attempts"), 7)
 
 
