@@ -77,6 +77,13 @@ class ISecuritySettings(Interface):
         description="すべての応答に付ける Content-Security-Policy ヘッダーの値。",
         default=DEFAULT_CSP,
     )
+    session_timeout_minutes = schema.Int(
+        title="操作がないときにログインが切れるまでの時間（分）",
+        description="ログインしたまま、この時間ページを開かないとログインが切れます。",
+        default=120,
+        min=10,
+        max=1440,
+    )
     audit_retention_days = schema.Int(
         title="操作履歴の保存期間（日）",
         description=(

@@ -264,11 +264,20 @@ class TestUpgrade(unittest.TestCase):
         self.assertEqual(api.portal.get_registry_record("kagoshima.saiyo.security.lockout_attempts"), 5)
         self.assertEqual(portal.acl_users.session.timeout, 7200)
 
+    def test_session_timeout_follows_the_setting(self):
+        portal = self.layer["portal"]
+        self.assertEqual(portal.acl_users.session.timeout, 7200)
+        api.portal.set_registry_record("kagoshima.saiyo.security.session_timeout_minutes", 45)
+        self.assertEqual(portal.acl_users.session.timeout, 45 * 60)
+        api.portal.set_registry_record("kagoshima.saiyo.security.lockout_minutes", 31)  # others: no effect
+        self.assertEqual(portal.acl_users.session.timeout, 45 * 60)
+
     def test_upgrade_from_1008_adds_the_retention_and_keeps_the_settings(self):
         setup = api.portal.get_tool("portal_setup")
         registry = api.portal.get_tool("portal_registry")
         api.portal.set_registry_record("kagoshima.saiyo.security.lockout_attempts", 7)
         del registry.records["kagoshima.saiyo.security.audit_retention_days"]
+        del registry.records["kagoshima.saiyo.security.session_timeout_minutes"]
         setup.setLastVersionForProfile("kagoshima.saiyo:default", "1008")
         setup.upgradeProfile("kagoshima.saiyo:default")
         self.assertEqual(
