@@ -61,8 +61,10 @@ MIN_SIMILARITY = 0.40
 SIF_A = 3e-4
 TITLE_WEIGHT = 2.0
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
-# Numbers, proper names of people and places say little about what a page means.
-_SKIPPED_POS1 = frozenset({"数詞", "固有名詞"})
+# Numbers and people's names say little about what a page means; place names do
+# (奄美 is close to 離島).
+_SKIPPED_POS1 = frozenset({"数詞"})
+_SKIPPED_POS2 = frozenset({"人名"})
 _SINGLE_KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\uff66-\uff9f]")
 _PACKAGE = "ja_ginza"
 _VOCAB_DIR = ("ja_ginza-5.3.0", "vocab")
@@ -179,11 +181,15 @@ def available() -> bool:
     return _get_table() is not None
 
 
+def _is_content(pos):
+    return pos[0] in _CONTENT_POS and pos[1] not in _SKIPPED_POS1 and pos[2] not in _SKIPPED_POS2
+
+
 def _content_words(text):
     """Candidate spellings of each content word of text, most specific first."""
     for morpheme in morphemes(text):
         pos = morpheme.part_of_speech()
-        if pos[0] not in _CONTENT_POS or pos[1] in _SKIPPED_POS1:
+        if not _is_content(pos):
             continue
         surface = morpheme.surface()
         # A lone kana read as a verb or noun (ぬ, ぱ) is almost always noise or a typo.
@@ -198,8 +204,7 @@ def _content_words(text):
                 [
                     [part.normalized_form(), part.dictionary_form(), part.surface()]
                     for part in parts
-                    if part.part_of_speech()[0] in _CONTENT_POS
-                    and part.part_of_speech()[1] not in _SKIPPED_POS1
+                    if _is_content(part.part_of_speech())
                 ],
             )
         else:

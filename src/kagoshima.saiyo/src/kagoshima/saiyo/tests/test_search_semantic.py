@@ -45,6 +45,10 @@ class TestMeaning(unittest.TestCase):
         self.assertGreater(similarity("給与", "給料"), similarity("給与", "天気") + 0.3)
         self.assertGreater(similarity("転勤", "異動"), similarity("転勤", "ラーメン") + 0.3)
         self.assertGreater(similarity("子育て", "育児"), similarity("子育て", "土木") + 0.2)
+        # Place names count: an island of the prefecture is close to 離島.
+        self.assertGreater(
+            similarity("奄美で働きたい", "離島での勤務"), similarity("奄美で働きたい", "給与の説明") + 0.2
+        )
 
     def test_a_question_finds_the_page_that_answers_it(self):
         pages = [
