@@ -9,9 +9,10 @@ are spaCy string hashes (MurmurHash64A, seed 1), computed with the ``murmurhash`
 library spaCy itself uses.
 
 A text becomes a vector by smooth inverse frequency (SIF) weighting: the content words
-(nouns, verbs, adjectives, adjectival nouns; by Sudachi's part of speech) are looked up
-by Sudachi's normalized form, then dictionary form, then surface, and their vectors are
-averaged with weight a / (a + p(w)). chiVe's rows are ordered by corpus frequency, so
+(nouns, verbs, adjectives, adjectival nouns and noun-like suffixes by Sudachi's part of
+speech; numbers and people's names left out) are looked up by Sudachi's normalized form,
+then dictionary form, then surface (a compound unknown as a whole by its parts), and
+their vectors are averaged with weight a / (a + p(w)). chiVe's rows are ordered by corpus frequency, so
 p(w) is estimated from the row number by Zipf's law, p(rank) = 1 / (rank * H(N)). The
 direction common to all Japanese text (the SIF-weighted mean of the vocabulary) is
 removed, and the result is L2-normalised and stored as 300 float16 values (600 bytes).
@@ -182,6 +183,9 @@ def available() -> bool:
 
 
 def _is_content(pos):
+    if pos[0] == "接尾辞":
+        # Noun-like suffixes carry meaning of their own: 何歳 (age), 倍率, 応募者.
+        return pos[1] == "名詞的"
     return pos[0] in _CONTENT_POS and pos[1] not in _SKIPPED_POS1 and pos[2] not in _SKIPPED_POS2
 
 
