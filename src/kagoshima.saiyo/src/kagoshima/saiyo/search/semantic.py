@@ -76,6 +76,7 @@ _table_lock = threading.Lock()
 _matrix_cache = OrderedDict()
 _matrix_cache_lock = threading.Lock()
 _MATRIX_CACHE_SIZE = 4
+_ROW_CACHE_SIZE = 200_000
 
 
 class _Table:
@@ -88,6 +89,8 @@ class _Table:
         self.weights = weights
         self.common = common
         self.hash64 = hash64
+        # Spellings already looked up; dict reads and writes are atomic, so threads may share it.
+        self.row_cache = {}
 
     def lookup(self, words):
         """Row numbers of words (-1 when unknown), in one vectorised search."""
@@ -190,7 +193,7 @@ def _is_content(pos):
 
 
 def _content_words(text):
-    """Candidate spellings of each content word of text, most specific first."""
+    """Candidate spellings of each content word of text (most specific first), and of its parts."""
     for morpheme in morphemes(text):
         pos = morpheme.part_of_speech()
         if not _is_content(pos):
@@ -199,20 +202,46 @@ def _content_words(text):
         # A lone kana read as a verb or noun (ぬ, ぱ) is almost always noise or a typo.
         if not surface.strip() or _SINGLE_KANA.fullmatch(surface):
             continue
-        candidates = [morpheme.normalized_form(), morpheme.dictionary_form(), surface]
+        candidates = (morpheme.normalized_form(), morpheme.dictionary_form(), surface)
         parts = morpheme.split(SplitMode.A)
         if len(parts) > 1:
             # A compound unknown as a whole (大学卒業程度) is looked up by its parts.
             yield (
                 candidates,
                 [
-                    [part.normalized_form(), part.dictionary_form(), part.surface()]
+                    (part.normalized_form(), part.dictionary_form(), part.surface())
                     for part in parts
                     if _is_content(part.part_of_speech())
                 ],
             )
         else:
-            yield candidates, []
+            yield candidates, ()
+
+
+def _rows(table, spellings):
+    """Row of each tuple of candidate spellings (-1 when none is known), remembered per process."""
+    cache = table.row_cache
+    known = {}
+    missing = []
+    for candidates in set(spellings):
+        row = cache.get(candidates)
+        if row is None:
+            missing.append(candidates)
+        else:
+            known[candidates] = row
+    if missing:
+        flat = [spelling for candidates in missing for spelling in candidates]
+        found = iter(table.lookup(flat).tolist())
+        if len(cache) + len(missing) > _ROW_CACHE_SIZE:
+            cache.clear()
+        for candidates in missing:
+            row = -1
+            for _ in candidates:
+                candidate_row = next(found)
+                if row < 0 and candidate_row >= 0:
+                    row = candidate_row
+            known[candidates] = cache[candidates] = row
+    return [known[candidates] for candidates in spellings]
 
 
 def _weighted_sum(table, text, weight):
@@ -222,23 +251,13 @@ def _weighted_sum(table, text, weight):
         return None, 0.0
     spellings = []
     for candidates, parts in words:
-        spellings.extend(candidates)
-        for part in parts:
-            spellings.extend(part)
-    rows = iter(table.lookup(spellings).tolist())
-
-    def first_known(candidates):
-        found = -1
-        for _ in candidates:
-            row = next(rows)
-            if found < 0 and row >= 0:
-                found = row
-        return found
-
+        spellings.append(candidates)
+        spellings.extend(parts)
+    rows = iter(_rows(table, spellings))
     chosen = []
-    for candidates, parts in words:
-        row = first_known(candidates)
-        part_rows = [first_known(part) for part in parts]
+    for _candidates, parts in words:
+        row = next(rows)
+        part_rows = [next(rows) for _ in parts]
         if row >= 0:
             chosen.append(row)
         else:

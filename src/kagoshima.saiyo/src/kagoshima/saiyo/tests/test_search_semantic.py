@@ -188,3 +188,30 @@ class TestLoading(unittest.TestCase):
                 self.assertEqual(semantic.similarities(None, [None]).tolist(), [0.0])
         self.assertEqual(len(logs.records), 1)
         self.assertIn("lexical", logs.records[0].getMessage())
+
+
+class TestConcurrentUse(unittest.TestCase):
+    def test_threads_embedding_at_once_get_the_serial_results(self):
+        texts = [
+            "初任給はいくらですか。給料月額に地域手当を加えた額です。",
+            "年次休暇は1年に20日で、使わなかった日数は翌年に繰り越せます。",
+            "奄美や種子島などの離島にある機関に勤務することもあります。",
+            "大学卒業程度の試験では、教養試験と専門試験を行います。",
+        ] * 5
+        semantic._get_table().row_cache.clear()
+        results = {}
+        start = threading.Barrier(4)
+
+        def worker(number):
+            start.wait()
+            results[number] = [semantic.document_vector(text) for text in texts]
+
+        threads = [threading.Thread(target=worker, args=(number,)) for number in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        serial = [semantic.document_vector(text) for text in texts]
+        self.assertEqual(sorted(results), [0, 1, 2, 3])
+        for vectors in results.values():
+            self.assertEqual(vectors, serial)
