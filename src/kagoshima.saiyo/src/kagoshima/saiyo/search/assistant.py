@@ -71,6 +71,8 @@ STOP_WORDS = frozenset(
     事 物 方 所 時 様 場合 質問 件 可能 点 辺り 頃 等 ため 為 程 中 上 下 後 前 位 くらい 色々
     ます です よう ごろ""".split()
 )
+# Parts of set phrases (について, に関して, によって) that Sudachi tags as verbs.
+STOP_SURFACES = STOP_WORDS | frozenset(["つい", "関し", "関する", "よっ", "より", "おけ", "対し", "対する"])
 CONTENT_POS = frozenset(["名詞", "動詞", "形容詞", "形状詞"])
 SKIP_SUBPOS = frozenset(["数詞", "非自立可能", "助数詞可能"])
 
@@ -162,6 +164,11 @@ def _morphemes(text: str):
     return list(morphemes(text))
 
 
+_KANA_ONLY = re.compile(r"[\u3041-\u309f\u30a0-\u30ffー]+")
+# Engine terms that are not text (reading and n-gram markers).
+_MARKERS = frozenset("#@$%&_:|^")
+
+
 class Word:
     """One content word of the question: where it is, and every term that matches it."""
 
@@ -170,7 +177,19 @@ class Word:
         self.normalized = normalized
         self.begin = begin
         self.end = end
-        self.terms = frozenset(terms)
+        # The engine's alternatives may be several terms that must all be present
+        # (「育児 休業」, or the bigrams of an unknown word).
+        self.terms = frozenset(term for term in terms if " " not in term)
+        self.all_of = [tuple(term.split()) for term in terms if " " in term and term.split()]
+        # What can be looked for as plain text: the word, its normalised forms, and the
+        # engine's alternatives that are words (synonyms, forms without okurigana).
+        self.forms = frozenset(
+            _nfkc(term)
+            for term in (surface, normalized, *self.terms)
+            if len(term) > 1 and term[0] not in _MARKERS
+        )
+        # Only a word written in kana may match a text by its reading alone (きゅうよ → 給与).
+        self.by_reading = bool(_KANA_ONLY.fullmatch(surface))
         self.weight = 1.0
 
     def __repr__(self):
@@ -189,7 +208,7 @@ def content_words(question: str) -> list[Word]:
             continue
         normalized = m.normalized_form()
         surface = m.surface()
-        if normalized in STOP_WORDS or m.dictionary_form() in STOP_WORDS or surface in STOP_WORDS:
+        if normalized in STOP_WORDS or m.dictionary_form() in STOP_WORDS or surface in STOP_SURFACES:
             continue
         if len(surface) == 1 and pos[0] != "名詞":
             continue
@@ -204,7 +223,9 @@ def content_words(question: str) -> list[Word]:
             except Exception:
                 logger.exception("query_groups failed for %r", surface)
         words.append(Word(surface, normalized, m.begin(), m.end(), terms))
-    return words
+    # One-character nouns (日, 県, 課) match almost every page; they count only when alone.
+    longer = [word for word in words if len(word.surface) > 1]
+    return longer or words
 
 
 def text_terms(text: str) -> frozenset[str]:
@@ -223,18 +244,49 @@ def text_terms(text: str) -> frozenset[str]:
     return frozenset(terms)
 
 
-def _matches(word: Word, terms: frozenset, folded: str) -> bool:
-    return bool(word.terms & terms) or (len(word.surface) > 1 and _nfkc(word.surface) in folded)
+class Analysed:
+    """A text to match words against; its terms are computed only when a word needs them."""
+
+    def __init__(self, text: str, terms: frozenset | None = None):
+        self.text = text or ""
+        self.folded = _nfkc(self.text)
+        self._terms = terms
+
+    @property
+    def terms(self) -> frozenset:
+        if self._terms is None:
+            self._terms = text_terms(self.text)
+        return self._terms
 
 
-def coverage(words: list[Word], text: str, terms: frozenset | None = None) -> float:
-    """The share of the words' weight found in text (0..1)."""
+def _literally_in(word: Word, text: "Analysed") -> bool:
+    folded = text.folded
+    if any(form in folded for form in word.forms):
+        return True
+    return any(all(_nfkc(part) in folded for part in parts) for parts in word.all_of)
+
+
+def _matches(word: Word, text: "Analysed") -> bool:
+    # Plain text first: the analysis of a long page costs far more than a substring test,
+    # and is needed only for a word in kana that may match by its reading.
+    if _literally_in(word, text):
+        return True
+    if not word.by_reading:
+        return False
+    terms = text.terms
+    if word.terms & terms:
+        return True
+    return any(all(part in terms for part in parts) for parts in word.all_of)
+
+
+def coverage(words: list[Word], text) -> float:
+    """The share of the words' weight found in text (a str or an Analysed), 0..1."""
     total = sum(word.weight for word in words)
-    if not total or not text:
+    if not isinstance(text, Analysed):
+        text = Analysed(text)
+    if not total or not text.text:
         return 0.0
-    terms = text_terms(text) if terms is None else terms
-    folded = _nfkc(text)
-    return sum(word.weight for word in words if _matches(word, terms, folded)) / total
+    return sum(word.weight for word in words if _matches(word, text)) / total
 
 
 # ---------------------------------------------------------------------------------------
@@ -283,8 +335,8 @@ def _object_text(brain) -> str:
     parts = [obj.Title(), obj.Description()]
     for name in ("text", "answer"):
         value = getattr(obj, name, None)
-        if value is not None and hasattr(value, "output"):
-            parts.append(html_to_text(value.output))
+        if value is not None and hasattr(value, "raw"):
+            parts.append(html_to_text(value.raw))
     return "\n".join(part for part in parts if part)
 
 
@@ -380,7 +432,7 @@ class Notice:
         self.status = exam_status.status_of(self.obj, now=now)
         divisions = [row.get("name") or "" for row in (getattr(self.obj, "divisions", None) or [])]
         self.name_text = "\n".join([self.title, self.exam_type_label, *divisions])
-        self.name_terms = text_terms(self.name_text)
+        self.name = Analysed(self.name_text)
         self.label_terms = text_terms(self.exam_type_label) if self.exam_type_label else frozenset()
 
     def field(self, name):
@@ -505,8 +557,7 @@ def answer_exam(portal, question: str, words: list[Word], now=None) -> dict | No
     naming = [word for word in words if not _in_spans(word, spans)]
     matches = {}
     for notice in notices:
-        folded = _nfkc(notice.name_text)
-        matches[notice] = {word for word in naming if _matches(word, notice.name_terms, folded)}
+        matches[notice] = {word for word in naming if _matches(word, notice.name)}
     # Words that name every notice (試験, 鹿児島県, 職員 …) do not say which exam is meant;
     # words that name none (「消防士の試験日」) say it is not one of ours.
     specific = [
@@ -569,9 +620,11 @@ def answer_faq(portal, words: list[Word]) -> dict | None:
         title = brain.Title or ""
         obj = brain.getObject()
         answer_value = getattr(obj, "answer", None)
-        answer_text = html_to_text(answer_value.output) if answer_value is not None else ""
-        title_cov = coverage(words, title)
-        full_cov = coverage(words, f"{title}\n{answer_text}")
+        # The stored HTML, not the safe-HTML transform: only its text is used (script and
+        # style dropped), and the transform costs more than the whole answer.
+        answer_text = html_to_text(getattr(answer_value, "raw", "") or "")
+        title_cov = coverage(words, Analysed(title))
+        full_cov = coverage(words, Analysed(f"{title}\n{answer_text}"))
         score = (full_cov, title_cov)
         if (
             full_cov >= FAQ_THRESHOLD
@@ -588,6 +641,30 @@ def answer_faq(portal, words: list[Word]) -> dict | None:
         "found": True,
         "kind": "faq",
     }
+
+
+_TAG = re.compile(r"<[^>]*>")
+_DIGITS_OR_SPACE = re.compile(r"[\d\s.,%倍人名:：\-–—～~/]")
+
+
+def passage_sentences(text: str, brain) -> list[str]:
+    """Sentences a visitor can read as an answer: no markup, no table rows, no repeats."""
+    title = (brain.Title or "").strip()
+    page_id = brain.getId or ""
+    seen = set()
+    result = []
+    for sentence in sentences(_TAG.sub(" ", text)):
+        sentence = " ".join(word for word in sentence.split() if word != page_id)
+        if title and sentence.startswith(title + " "):
+            sentence = sentence[len(title) + 1 :]
+        if len(sentence) < 8 or sentence == title or sentence in seen:
+            continue
+        # table rows and figures read badly as an answer
+        if len(_DIGITS_OR_SPACE.findall(sentence)) > len(sentence) * 0.3:
+            continue
+        seen.add(sentence)
+        result.append(sentence)
+    return result
 
 
 def answer_pages(portal, words: list[Word]) -> dict | None:
@@ -608,10 +685,11 @@ def answer_pages(portal, words: list[Word]) -> dict | None:
     ranked.sort(key=lambda item: (item[0], item[1]), reverse=True)
     for _cov, _title_cov, brain, text in ranked:
         scored = []
-        for position, sentence in enumerate(sentences(text)):
-            if sentence == (brain.Title or "").strip():
-                continue
-            scored.append((coverage(words, sentence), -position, sentence))
+        title = brain.Title or ""
+        for position, sentence in enumerate(passage_sentences(text, brain)):
+            # A sentence is read under its page's title: 「研修制度」's first sentence answers
+            # a question about 研修制度 even when it says only 研修.
+            scored.append((coverage(words, f"{title}\n{sentence}"), -position, sentence))
         scored.sort(reverse=True)
         if not scored or scored[0][0] < SENTENCE_THRESHOLD:
             continue
