@@ -21,6 +21,7 @@ class HiddenProfiles:
 
 def post_install(context):
     """Post-install step of the default profile."""
+    from kagoshima.saiyo.search.setup import install_index as install_search_index
     from kagoshima.saiyo.security.setup import post_install as security_post_install
     from kagoshima.saiyo.theme.setup import set_top_page
     from kagoshima.saiyo.workflows.setup import post_install as workflows_post_install
@@ -30,6 +31,7 @@ def post_install(context):
     workflows_post_install(portal)
     security_post_install(portal)
     set_top_page(portal)
+    install_search_index(portal)
     logger.info("kagoshima.saiyo: default profile applied")
 
 
