@@ -443,12 +443,20 @@ def pdf_text(obj, field_name: str) -> str:
         if handle is not None:
             handle.close()
     _log_outcome(where, outcome, detail)
-    if annotations is not None:
+    # Indexing runs for editors, upgrades and scripts; a visitor's request that computes
+    # the text (it should not) still gets it, but never writes to the database.
+    if annotations is not None and not _anonymous():
         if cache is None:
             cache = annotations[CACHE_KEY] = PersistentMapping()
         # Failures are cached too: a broken PDF is not parsed again until the file changes.
         cache[field_name] = PersistentMapping(key=key, outcome=outcome, text=text)
     return text
+
+
+def _anonymous() -> bool:
+    from AccessControl import getSecurityManager
+
+    return getSecurityManager().getUser().getUserName() == "Anonymous User"
 
 
 def _log_outcome(where: str, outcome: str, detail: str) -> None:

@@ -24,6 +24,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytz
+import transaction
 import unittest
 
 
@@ -390,3 +391,23 @@ class TestTextHelpers(unittest.TestCase):
 
     def test_clean_undoes_radicals_and_squeezes_space(self):
         self.assertEqual(text._clean("⽇程 ‧ 会場\u3000\u3000A\n\n  \nB"), "日程 ・ 会場 A\nB")
+
+
+class TestNoWriteForVisitors(SearchCase):
+    def test_anonymous_gets_the_text_without_a_cache_write(self):
+        from plone.app.testing import logout
+        from zope.annotation.interfaces import IAnnotations
+
+        notice = api.content.create(
+            container=self.portal,
+            type="ExamNotice",
+            id="n",
+            title="案内",
+            fiscal_year=2025,
+            exam_type="daigaku",
+        )
+        notice.guide_pdf = pdf()
+        transaction.savepoint()
+        logout()
+        self.assertIn("口述試験の日程", text.pdf_text(notice, "guide_pdf"))
+        self.assertNotIn(text.CACHE_KEY, IAnnotations(notice))
