@@ -108,7 +108,8 @@ def html_to_text(html: str) -> str:
         root = lxml_html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         return " ".join(html.split())
-    for bad in root.xpath("//script|//style"):
+    # Captions and header rows name a table's columns; as an answer they are noise.
+    for bad in root.xpath("//script|//style|//caption|//thead"):
         bad.drop_tree()
     for row in root.iter("tr"):
         cells = [" ".join(cell.text_content().split()) for cell in row if cell.tag in ("th", "td")]
@@ -134,12 +135,11 @@ def first_sentences(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     result = ""
     for line in (text or "").splitlines():
         for sentence in sentences(line):
-            joiner = "" if not result or result.endswith("\n") else ""
             if len(result) + len(sentence) > limit:
                 if not result:
                     return sentence[: limit - 1] + "…"
                 return result.strip()
-            result += joiner + sentence
+            result += sentence
         result += "\n"
     return result.strip()
 

@@ -397,3 +397,27 @@ class TestPages(AssistantTestCase):
         top = requests.get(f"{self.portal_url}/@@saiyo-top")
         self.assertEqual(top.status_code, 200)
         self.assertIn('class="saiyo-assistant__form"', top.text)
+
+
+class TestHelpers(unittest.TestCase):
+    """The pieces that need no site: rate limit window, anonymising, HTML to answer text."""
+
+    def test_rate_limit_window(self):
+        limiter = assistant.RateLimiter(limit=2, window=60)
+        self.assertEqual(limiter.check("192.0.2.1", now=0), 0)
+        self.assertEqual(limiter.check("192.0.2.1", now=1), 0)
+        self.assertEqual(limiter.check("192.0.2.1", now=2), 58)
+        self.assertEqual(limiter.check("192.0.2.2", now=2), 0)  # another client is not affected
+        self.assertEqual(limiter.check("192.0.2.1", now=61), 0)  # the first question left the window
+
+    def test_anonymise(self):
+        text = assistant.anonymise("ｔａｒｏ@example.com か 099-286-0000 、会員番号1234567 に連絡ください")
+        self.assertEqual(text, "［メールアドレス］ か ［電話番号］ 、会員番号［番号］ に連絡ください")
+
+    def test_html_to_text(self):
+        html = (
+            "<p>目安は次のとおりです。</p><table><caption>目安</caption><thead><tr><th>試験</th><th>時期</th></tr>"
+            "</thead><tbody><tr><th>大学卒業程度</th><td>3月下旬</td></tr></tbody></table><script>x()</script>"
+        )
+        self.assertEqual(assistant.html_to_text(html), "目安は次のとおりです。\n大学卒業程度：3月下旬")
+        self.assertEqual(assistant.first_sentences("あ" * 300), "あ" * 199 + "…")
