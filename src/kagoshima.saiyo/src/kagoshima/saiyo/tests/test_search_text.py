@@ -45,12 +45,12 @@ def pdf(data=GUIDE, filename="guide.pdf"):
     return NamedBlobFile(data=data, filename=filename, contentType="application/pdf")
 
 
-def encrypted(data=GUIDE):
+def encrypted(data=GUIDE, user_password="himitsu"):
     import pypdf
 
     reader = pypdf.PdfReader(BytesIO(data))
     writer = pypdf.PdfWriter(clone_from=reader)
-    writer.encrypt(user_password="himitsu", owner_password="himitsu", algorithm="RC4-128")
+    writer.encrypt(user_password=user_password, owner_password="himitsu", algorithm="RC4-128")
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -318,6 +318,17 @@ class TestPdfText(SearchCase):
             self.assertFinds("鍵つき資料", item)
         self.assertIn("encrypted PDF", "\n".join(logs.output))
         self.assertNotIn("口述試験", self.indexed_text(item))
+
+    def test_pdf_with_only_an_owner_password_is_read(self):
+        # Anyone may open it (only printing or copying is restricted): its text is public.
+        item = api.content.create(
+            container=self.portal,
+            type="File",
+            id="kyoka.pdf",
+            title="制限つき",
+            file=pdf(encrypted(user_password="")),
+        )
+        self.assertFinds("口述試験", item)
 
     def test_oversized_pdf_is_skipped_and_logged(self):
         with (
