@@ -103,12 +103,33 @@ def rich_text(context, value) -> str:
     if not IRichTextValue.providedBy(value) or not value.raw:
         return ""
     transforms = getToolByName(context, "portal_transforms")
+    raw = value.raw
+    mimetype = value.mimeType or "text/html"
+    if "html" in mimetype:
+        # The transform turns every tag into a space; Japanese puts none between words, so
+        # 「詳しくは<a>試験日程</a>のページ」 must stay one run of text.
+        raw = _INLINE_TAG.sub("", raw)
+        # A line per block, so that snippets do not run paragraphs and table rows together.
+        raw = _BLOCK_END.sub(lambda match: match.group() + "\n", raw)
     # Plone converts the raw text, not the output (Products.CMFPlone issue 2066).
-    data = transforms.convertTo("text/plain", value.raw, mimetype=value.mimeType or "text/html")
+    data = transforms.convertTo("text/plain", raw, mimetype=mimetype)
     text = data.getData() if data is not None else ""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     return re.sub(r"[ \t\u3000]*\n\s*", "\n", re.sub(r"[ \t]+", " ", text)).strip()
+
+
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|cite|code|data|dfn|em|i|kbd|mark|q|rb|ruby|s|samp|small|span|strong|sub|sup"
+    r"|time|u|var)(?:\s[^>]*)?/?>",
+    re.IGNORECASE,
+)
+
+
+_BLOCK_END = re.compile(
+    r"</(?:p|div|li|dt|dd|h[1-6]|tr|caption|blockquote|pre|section|article|figcaption)\s*>|<br\s*/?>",
+    re.IGNORECASE,
+)
 
 
 def day_text(value) -> str:

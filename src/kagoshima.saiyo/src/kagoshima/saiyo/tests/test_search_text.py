@@ -91,13 +91,18 @@ class TestContentTypes(SearchCase):
             faq_category="shikaku",
             answer=html(
                 "<p>例年の目安は次のとおりです。</p><table><tr><th>大卒</th><td>4月中旬</td></tr></table>"
+                '<p>詳しくは<a href="/shiken">試験日程</a>のページを見てください。</p>'
             ),
         )
         self.assertFinds("例年の目安", faq)
         self.assertFinds("中旬", faq)
         # The category is stored as the token "shikaku" and shown as its label.
         self.assertFinds("受験資格", faq)
-        self.assertNotIn("shikaku", self.indexed_text(faq))
+        indexed = self.indexed_text(faq)
+        self.assertNotIn("shikaku", indexed)
+        # Blocks stay apart, an inline link does not split the sentence.
+        self.assertIn("例年の目安は次のとおりです。\n", indexed)
+        self.assertIn("詳しくは試験日程のページを見てください。", indexed)
 
     def test_exam_notice_every_field(self):
         notice = api.content.create(
