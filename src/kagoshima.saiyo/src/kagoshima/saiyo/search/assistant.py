@@ -164,9 +164,9 @@ def _morphemes(text: str):
     return list(morphemes(text))
 
 
-_KANA_ONLY = re.compile(r"[\u3041-\u309f\u30a0-\u30ffー]+")
+_HIRAGANA_ONLY = re.compile(r"[\u3041-\u309fー]+")
 # Engine terms that are not text (reading and n-gram markers).
-_MARKERS = frozenset("#@$%&_:|^")
+_MARKER = re.compile(r"^[a-z]{1,3}:")
 
 
 class Word:
@@ -183,13 +183,18 @@ class Word:
         self.all_of = [tuple(term.split()) for term in terms if " " in term and term.split()]
         # What can be looked for as plain text: the word, its normalised forms, and the
         # engine's alternatives that are words (synonyms, forms without okurigana).
+        # Parts of a compound (仕事 and 内容 of 仕事内容) are left out: alone they match
+        # pages about something else.
+        whole = (_nfkc(surface), _nfkc(normalized))
         self.forms = frozenset(
-            _nfkc(term)
-            for term in (surface, normalized, *self.terms)
-            if len(term) > 1 and term[0] not in _MARKERS
+            form
+            for form in (
+                _nfkc(term) for term in (surface, normalized, *self.terms) if not _MARKER.match(term)
+            )
+            if len(form) > 1 and (form in whole or not any(form in w for w in whole))
         )
-        # Only a word written in kana may match a text by its reading alone (きゅうよ → 給与).
-        self.by_reading = bool(_KANA_ONLY.fullmatch(surface))
+        # Only a word written in hiragana may match a text by its reading alone (きゅうよ → 給与).
+        self.by_reading = bool(_HIRAGANA_ONLY.fullmatch(surface))
         self.weight = 1.0
 
     def __repr__(self):
@@ -279,14 +284,23 @@ def _matches(word: Word, text: "Analysed") -> bool:
     return any(all(part in terms for part in parts) for parts in word.all_of)
 
 
-def coverage(words: list[Word], text) -> float:
-    """The share of the words' weight found in text (a str or an Analysed), 0..1."""
+def coverage(words: list[Word], text, needed: float = 0.0) -> float:
+    """The share of the words' weight found in text (a str or an Analysed), 0..1.
+
+    With ``needed``, a text that cannot reach it even if every kana word matched by its
+    reading gets its literal share, without the cost of analysing it.
+    """
     total = sum(word.weight for word in words)
     if not isinstance(text, Analysed):
         text = Analysed(text)
     if not total or not text.text:
         return 0.0
-    return sum(word.weight for word in words if _matches(word, text)) / total
+    literal = [word for word in words if _literally_in(word, text)]
+    found = sum(word.weight for word in literal)
+    rest = [word for word in words if word not in literal and word.by_reading]
+    if not rest or (found + sum(word.weight for word in rest)) / total < needed:
+        return found / total
+    return (found + sum(word.weight for word in rest if _matches(word, text))) / total
 
 
 # ---------------------------------------------------------------------------------------
@@ -624,7 +638,7 @@ def answer_faq(portal, words: list[Word]) -> dict | None:
         # style dropped), and the transform costs more than the whole answer.
         answer_text = html_to_text(getattr(answer_value, "raw", "") or "")
         title_cov = coverage(words, Analysed(title))
-        full_cov = coverage(words, Analysed(f"{title}\n{answer_text}"))
+        full_cov = coverage(words, Analysed(f"{title}\n{answer_text}"), needed=FAQ_THRESHOLD)
         score = (full_cov, title_cov)
         if (
             full_cov >= FAQ_THRESHOLD
@@ -677,7 +691,7 @@ def answer_pages(portal, words: list[Word]) -> dict | None:
         if brain.portal_type in ("Image",):
             continue
         text = _object_text(brain)
-        cov = coverage(words, text)
+        cov = coverage(words, text, needed=PAGE_THRESHOLD)
         if cov >= PAGE_THRESHOLD:
             ranked.append((cov, coverage(words, brain.Title or ""), brain, text))
     if not ranked:
@@ -685,20 +699,27 @@ def answer_pages(portal, words: list[Word]) -> dict | None:
     ranked.sort(key=lambda item: (item[0], item[1]), reverse=True)
     for _cov, _title_cov, brain, text in ranked:
         scored = []
-        title = brain.Title or ""
+        # A sentence is read under its page's title: 「研修制度」's first sentence answers a
+        # question about 研修制度 even when it says only 研修. Only words the title contains
+        # as they are count for it (not the engine's word-by-word alternatives).
+        title = Analysed(brain.Title or "")
+        in_title = {id(word) for word in words if any(form in title.folded for form in word.forms)}
+        total = sum(word.weight for word in words) or 1.0
         for position, sentence in enumerate(passage_sentences(text, brain)):
-            # A sentence is read under its page's title: 「研修制度」's first sentence answers
-            # a question about 研修制度 even when it says only 研修.
-            scored.append((coverage(words, f"{title}\n{sentence}"), -position, sentence))
+            analysed = Analysed(sentence)
+            found = sum(word.weight for word in words if id(word) in in_title or _matches(word, analysed))
+            # Whole sentences (ending in 。) before headings and fragments of equal coverage.
+            complete = sentence.endswith(("。", "！", "？", "!", "?"))
+            scored.append((found / total, complete, -position, sentence))
         scored.sort(reverse=True)
         if not scored or scored[0][0] < SENTENCE_THRESHOLD:
             continue
         chosen = [scored[0]]
         if len(scored) > 1 and scored[1][0] >= SENTENCE_THRESHOLD:
-            if len(scored[0][2]) + len(scored[1][2]) <= MAX_ANSWER_CHARS + 40:
+            if len(scored[0][3]) + len(scored[1][3]) <= MAX_ANSWER_CHARS + 40:
                 chosen.append(scored[1])
-        chosen.sort(key=lambda item: -item[1])  # document order
-        passage = "".join(item[2] for item in chosen)
+        chosen.sort(key=lambda item: -item[2])  # document order
+        passage = "".join(item[3] for item in chosen)
         if len(passage) > MAX_ANSWER_CHARS + 40:
             passage = passage[:MAX_ANSWER_CHARS] + "…"
         sources = [{"@id": brain.getURL(), "title": brain.Title}]
