@@ -11,6 +11,7 @@ around the words that matched, which are marked with ``<mark>``.
 from kagoshima.saiyo.browser.exams import badge_class
 from kagoshima.saiyo.browser.exams import status_of_brain
 from kagoshima.saiyo.content import exam_status
+from plone.app.layout.viewlets import ViewletBase
 from plone.app.layout.viewlets.common import SearchBoxViewlet as PloneSearchBoxViewlet
 from plone.base.batch import Batch
 from plone.base.interfaces.siteroot import IPloneSiteRoot
@@ -22,6 +23,8 @@ from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zope.cachedescriptors.property import Lazy as lazy_property
 from zope.component import queryMultiAdapter
 from zope.i18n import translate
+from zope.interface import implementer
+from zope.interface import Interface
 from ZTUtils import make_query
 
 import json
@@ -51,6 +54,9 @@ SNIPPET_LEAD = 30
 # Spans are looked for in pieces of the stored text, so a long page costs one piece, not all.
 SNIPPET_PIECE_CHARS = 2000
 SORT_NEWEST = "Date"
+MAX_SUGGESTIONS = 3
+# Each proposal is searched to show only those that find pages: a bound on that cost.
+MAX_SUGGESTION_SEARCHES = 10
 SECTION_SEPARATOR = " › "
 _SENTENCE_END = re.compile(r"(?<=[。！？\n])")
 _SPACES = re.compile(r"\s+")
@@ -171,6 +177,17 @@ def query_text(request) -> str:
     return _SPACES.sub(" ", value).strip()[:MAX_QUERY_CHARS]
 
 
+class ISaiyoSearchPage(Interface):
+    """Marker of the results page, for viewlets that differ there."""
+
+
+class NoFeedLinks(ViewletBase):
+    """No RSS/Atom links in the head of the results page: the feeds are not for visitors."""
+
+    def render(self):
+        return ""
+
+
 class Result:
     """What the page shows of one result, read from its catalog brain and the index's stored text."""
 
@@ -207,6 +224,7 @@ class Result:
         return "".join(segment["text"] for segment in self.segments)
 
 
+@implementer(ISaiyoSearchPage)
 class SearchView(Search):
     """「『給与』の検索結果 12件」: results by relevance (or newest first), filters by type, paging."""
 
@@ -442,8 +460,18 @@ class SearchView(Search):
         except Exception:
             logger.exception("suggestions failed for query %r", self.query)
             return []
-        found = []
-        for proposal in proposals[:8]:
+        # A question of several words finds nothing when one of them is unknown to the site:
+        # each word alone is worth proposing too, after the engine's own proposals.
+        candidates = list(proposals)
+        for phrase in (self.query, *proposals):
+            words = phrase.split()
+            if len(words) > 1:
+                candidates.extend(words)
+        found, tried = [], set()
+        for proposal in candidates:
+            if proposal in tried or proposal == self.query or len(tried) == MAX_SUGGESTION_SEARCHES:
+                continue
+            tried.add(proposal)
             count = len(self.search(proposal))
             if count:
                 found.append(
@@ -453,7 +481,7 @@ class SearchView(Search):
                         "url": self.search_url + "?" + make_query(SearchableText=proposal),
                     }
                 )
-            if len(found) == 3:
+            if len(found) == MAX_SUGGESTIONS:
                 break
         return found
 
