@@ -154,17 +154,17 @@ def snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CHARS) 
 
 
 def body_text(text: str, title: str, short_name: str) -> str:
-    """The stored text without the title it starts with and the URL name it ends with.
+    """The stored text without the title it starts with and the URL name (``kyuyo``) in it.
 
-    The snippet sits right under the title, and the name (``kyuyo-shoninkyu``) means nothing to
-    a reader; both stay searchable, they are only left out of what is shown.
+    The snippet sits right under the title, and the name means nothing to a reader; both stay
+    searchable, they are only left out of what is shown.
     """
     text = text.strip()
     if title and text.startswith(title):
         text = text[len(title) :].lstrip()
-    if short_name and text.endswith(short_name):
-        text = text[: -len(short_name)].rstrip()
-    return text
+    if short_name:
+        text = re.sub(rf"(?<!\S){re.escape(short_name)}(?!\S)", "", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def query_text(request) -> str:
