@@ -333,7 +333,10 @@ class SearchView(Search):
 
     @lazy_property
     def batch(self):
-        return Batch(self.matches, PAGE_SIZE, self.b_start)
+        start = self.b_start
+        if start >= len(self.matches):  # an old link past the end: the last page
+            start = max(0, (len(self.matches) - 1) // PAGE_SIZE * PAGE_SIZE)
+        return Batch(self.matches, PAGE_SIZE, start - start % PAGE_SIZE)
 
     @lazy_property
     def items(self) -> list[Result]:
