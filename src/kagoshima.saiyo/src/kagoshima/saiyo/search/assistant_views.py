@@ -23,14 +23,9 @@ _BOX_COUNTER = "kagoshima.saiyo.assistant.boxes"
 
 
 def portal_of(context):
-    from plone.base.utils import get_top_site_from_url
+    from plone import api
 
-    try:
-        from plone import api
-
-        return api.portal.get()
-    except Exception:
-        return get_top_site_from_url(context, None)
+    return api.portal.get()
 
 
 class AssistantBox(BrowserView):
