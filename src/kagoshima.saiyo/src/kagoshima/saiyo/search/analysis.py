@@ -15,7 +15,8 @@ Built on SudachiPy (``search.sudachi``). A page's text becomes a list of terms:
 A query becomes groups, one per concept: each group is the set of alternatives any of
 which satisfies it (the word's key, its reading for kana queries, its synonyms). An
 alternative made of several terms separated by a space (``"育児 休業"``, ``"g:キャ g:ャリ"``)
-is satisfied when a page has all of them. Particles, auxiliaries, punctuation and question
+is satisfied when a page has all of them; one starting with ``~`` (the bigrams of an
+unknown, possibly misspelt word) when it has all but two of them. Particles, auxiliaries, punctuation and question
 words (「は」「いくら」「ですか」「について」) are left out of queries.
 """
 
@@ -40,6 +41,8 @@ __all__ = [
 
 READING_PREFIX = "r:"
 GRAM_PREFIX = "g:"
+# An alternative starting with this is satisfied by most (not all) of its terms.
+FUZZY_PREFIX = "~"
 
 # Parts of speech that never carry meaning on their own.
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "空白", "記号"})
@@ -69,6 +72,7 @@ _FUNCTION_PHRASES = frozenset(
 _KANJI = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶ"
 _HIRAGANA_RE = re.compile(r"[\u3041-\u309f]")
 _KANJI_RE = re.compile(f"[{_KANJI}]")
+_KANJI_RUN_RE = re.compile(f"[{_KANJI}]+")
 _ALL_HIRAGANA_RE = re.compile(r"^[\u3041-\u309fー]+$")
 _KATAKANA_WORD_RE = re.compile(r"[\u30a1-\u30faー]+")
 _GRAM_RUN_RE = re.compile(r"[\u30a1-\u30faー]+|[a-z0-9]+")
@@ -123,8 +127,22 @@ def hiragana(text: str) -> str:
     return "".join(out)
 
 
+_SMALL_KANA = str.maketrans(
+    "ァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎ", "アイウエオツヤユヨワカケあいうえおつやゆよわ"
+)
+
+
+def fuzzy_needed(count: int) -> int:
+    """How many of a misspelt word's bigrams a page must have: one wrong letter spoils two."""
+    return max(3, count - 2)
+
+
 def bigrams(word: str) -> list[str]:
-    """Prefixed character bigrams of a word; a word of two characters is its own bigram."""
+    """Prefixed character bigrams of a word; a word of two characters is its own bigram.
+
+    Small kana count as their full-size letters (インターンシツプ still meets インターンシップ).
+    """
+    word = word.translate(_SMALL_KANA)
     if len(word) < 2:
         return []
     return [GRAM_PREFIX + word[i : i + 2] for i in range(len(word) - 1)]
@@ -242,6 +260,38 @@ def phrase_reading(text: str) -> str:
     return "".join(readings) if readings and all(readings) else ""
 
 
+def phrase_parts(text: str) -> tuple[str, ...]:
+    """The keys of the smallest units of a phrase (Sudachi's mode A), as pages always have them."""
+    parts = []
+    for chunk in _chunks(text):
+        for morpheme in _content_morphemes(chunk):
+            split = [p for p in morpheme.split(SplitMode.A) if not _is_function(p)]
+            units = split if len(split) > 1 and _pos(morpheme)[0] == "名詞" else [morpheme]
+            parts.extend(key(unit.normalized_form()) for unit in units)
+    return tuple(parts)
+
+
+def query_phrases(text: str) -> list[str]:
+    """Terms that reward pages where a chunk's nouns stand together (試験日程, not 試験…日程).
+
+    They are the readings of adjacent nouns that ``document_terms`` indexes; a page does
+    not need them to match, it ranks higher with them.
+    """
+    phrases = []
+    for chunk in _chunks(text or ""):
+        run = []
+        for morpheme in list(morphemes(chunk)) + [None]:
+            reading = _reading(morpheme) if morpheme is not None else ""
+            if morpheme is not None and _pos(morpheme)[0] in _NOUN_POS and reading:
+                run.append(reading)
+                continue
+            for size in (2, 3):
+                for start in range(len(run) - size + 1):
+                    phrases.append(READING_PREFIX + "".join(run[start : start + size]))
+            run = []
+    return list(dict.fromkeys(phrases))
+
+
 def phrase_keys(text: str) -> tuple[str, ...]:
     """The keys of the words of a phrase as a query would have them (for synonyms)."""
     keys = []
@@ -268,8 +318,18 @@ def _morpheme_alternatives(morpheme) -> set[str]:
         alternatives.add(grams)
     if morpheme.is_oov():
         oov = bigrams(normalize(surface))
-        if oov:
+        if len(oov) >= 4:
+            # An unknown long word may be a typo: most of its bigrams are enough.
+            alternatives.add(FUZZY_PREFIX + " ".join(oov))
+        elif oov:
             alternatives.add(" ".join(oov))
+    parts = [key(part.normalized_form()) for part in morpheme.split(SplitMode.A) if not _is_function(part)]
+    folded = normalize(morpheme.normalized_form())
+    if len(parts) < 2 and _pos(morpheme)[0] == "名詞" and _HIRAGANA_RE.search(folded):
+        parts = _KANJI_RUN_RE.findall(folded)
+    if len(parts) > 1:
+        # 道の駅 or 大学卒業 may be split apart in a page's sentence (県内の道の駅).
+        alternatives.add(" ".join(parts))
     return alternatives
 
 
@@ -370,7 +430,7 @@ def query_terms(text: str) -> set[str]:
     for groups in query_interpretations(text):
         for group in groups:
             for alternative in group:
-                terms.update(alternative.split(" "))
+                terms.update(alternative.lstrip(FUZZY_PREFIX).split(" "))
     return terms
 
 

@@ -56,6 +56,7 @@ __all__ = ["ISaiyoTextIndex", "SaiyoTextIndex", "document_text"]
 MAX_STORED_CHARS = 30_000
 MAX_INDEXED_CHARS = 300_000
 TITLE_WEIGHT = 3
+PHRASE_WEIGHT = 0.5
 # BM25 (Robertson/Spärck Jones) with the usual parameters.
 K1 = 1.2
 B = 0.75
@@ -324,6 +325,12 @@ class SaiyoTextIndex(Persistent, Implicit, SimpleItem):
             lexical = self._lexical(groups, allowed)
             if lexical:
                 break
+        if lexical:
+            # Nouns of the query standing together in the page (試験日程) rank it higher.
+            for term in analysis.query_phrases(positive):
+                for rid, score in self._term_scores(term).items():
+                    if rid in lexical:
+                        lexical[rid] += PHRASE_WEIGHT * score
         excluded = set()
         for word in negative:
             for groups in analysis.query_interpretations(word)[:1]:
@@ -363,6 +370,8 @@ class SaiyoTextIndex(Persistent, Implicit, SimpleItem):
         return scores
 
     def _alternative_scores(self, alternative):
+        if alternative.startswith(analysis.FUZZY_PREFIX):
+            return self._fuzzy_scores(alternative[len(analysis.FUZZY_PREFIX) :].split(" "))
         terms = alternative.split(" ")
         if len(terms) == 1:
             return self._term_scores(terms[0])
@@ -385,6 +394,17 @@ class SaiyoTextIndex(Persistent, Implicit, SimpleItem):
             for rid in common:
                 totals[rid] += scores[rid]
         return {rid: total / len(parts) for rid, total in totals.items()}
+
+    def _fuzzy_scores(self, terms):
+        """Pages with nearly all the terms (the bigrams of a possibly misspelt word)."""
+        needed = analysis.fuzzy_needed(len(terms))
+        totals: dict[int, float] = {}
+        counts: dict[int, int] = {}
+        for term in set(terms):
+            for rid, score in self._term_scores(term).items():
+                totals[rid] = totals.get(rid, 0.0) + score
+                counts[rid] = counts.get(rid, 0) + 1
+        return {rid: total / len(terms) for rid, total in totals.items() if counts[rid] >= needed}
 
     def _group_scores(self, group):
         best: dict[int, float] = {}

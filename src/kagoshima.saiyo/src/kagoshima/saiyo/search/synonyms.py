@@ -136,6 +136,8 @@ class SynonymTable:
             analysed = [(word, analysis.phrase_keys(word)) for word in words]
             analysed = [(word, keys) for word, keys in analysed if keys]
             alternatives = {" ".join(keys) for _word, keys in analysed}
+            # Pages may have a compound's parts only (大学/卒業 rather than 大学卒業).
+            alternatives.update(" ".join(analysis.phrase_parts(word)) for word, _keys in analysed)
             for word, keys in analysed:
                 self._alternatives.setdefault(keys, set()).update(alternatives)
                 # A kana query (いくきゅう) meets the group through the word's reading.

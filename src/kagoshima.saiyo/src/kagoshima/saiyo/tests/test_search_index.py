@@ -342,3 +342,15 @@ class TestThroughTheWeb(unittest.TestCase):
         self.assertEqual(response.status_code, 200, response.text)
         self.assertIn("検索インデックスを再構築しました", response.text)
         self.assertEqual(self.rest("育休"), ["ikuji"])
+
+    def test_zmi(self):
+        manager = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+        catalog = self.url + "/portal_catalog"
+        response = self.http.get(catalog + "/manage_catalogIndexes", auth=manager)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("SaiyoTextIndex", response.text)
+        response = self.http.get(catalog + "/Indexes/SearchableText/manage_main", auth=manager)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("索引済みのページ", response.text)
+        response = self.http.get(catalog + "/Indexes/SearchableText/manage_main", allow_redirects=False)
+        self.assertNotEqual(response.status_code, 200)
