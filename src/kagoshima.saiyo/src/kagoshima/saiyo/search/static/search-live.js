@@ -1,7 +1,10 @@
 /* サイト内検索の候補表示 (live search) for the header's search box.
    Visitors get no Plone patterns (no editing JavaScript), so the livesearch pattern cannot run
    for them; this small script asks the same @@ajax-search (the results page's ranking) and shows
-   the first results under the box as an ARIA combobox: ↑↓ choose, Enter opens, Esc closes.
+   the first results under the box as a list of plain links: ↓ moves into the list, ↑↓ between the
+   links, Enter opens one, Esc closes the list and returns to the box. The count is announced in a
+   status region. (Links, not an ARIA listbox: options may not contain links, and links keep
+   "open in a new tab".)
    Without JavaScript the box is a plain GET form to @@search. */
 (function () {
   "use strict";
@@ -31,7 +34,6 @@
     var list = document.createElement("ul");
     list.className = "saiyo-live__list";
     list.id = "saiyo-live-list";
-    list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "検索候補");
     var message = document.createElement("p");
     message.className = "saiyo-live__message";
@@ -44,56 +46,32 @@
     form.parentNode.appendChild(panel);
     form.parentNode.appendChild(status);
 
-    input.setAttribute("role", "combobox");
-    input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-expanded", "false");
-    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-controls", panel.id);
 
     var timer = null;
     var controller = null;
     var lastQuery = "";
-    var active = -1;
 
-    function options() {
-      return list.querySelectorAll('[role="option"]');
+    function links() {
+      return Array.prototype.slice.call(list.querySelectorAll("a"));
     }
 
     function close() {
       panel.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
+      form.parentNode.classList.remove("saiyo-live-open");
     }
 
     function open() {
       panel.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-    }
-
-    function select(index) {
-      var all = options();
-      if (!all.length) return;
-      if (index < 0) index = all.length - 1;
-      if (index >= all.length) index = 0;
-      all.forEach(function (option, number) {
-        var on = number === index;
-        option.classList.toggle("is-active", on);
-        option.setAttribute("aria-selected", on ? "true" : "false");
-      });
-      active = index;
-      input.setAttribute("aria-activedescendant", all[index].id);
-      all[index].scrollIntoView({ block: "nearest" });
+      form.parentNode.classList.add("saiyo-live-open");
     }
 
     function option(id, href, title, meta, extraClass) {
       var item = document.createElement("li");
       item.id = id;
       item.className = "saiyo-live__option" + (extraClass ? " " + extraClass : "");
-      item.setAttribute("role", "option");
-      item.setAttribute("aria-selected", "false");
       var anchor = document.createElement("a");
       anchor.href = href;
-      anchor.tabIndex = -1;
       var heading = document.createElement("span");
       heading.className = "saiyo-live__title";
       heading.textContent = title;
@@ -110,8 +88,6 @@
 
     function render(query, data) {
       list.textContent = "";
-      active = -1;
-      input.removeAttribute("aria-activedescendant");
       var all = form.action + "?SearchableText=" + encodeURIComponent(query);
       if (!data.total) {
         message.textContent = "『" + query + "』に一致するページは見つかりませんでした。Enter で検索ページを開きます。";
@@ -132,7 +108,7 @@
       list.appendChild(
         option("saiyo-live-all", data.url || all, "『" + query + "』の検索結果をすべて見る（" + data.total + "件）", "", "saiyo-live__all")
       );
-      status.textContent = data.total + "件見つかりました。上下の矢印キーで選べます。";
+      status.textContent = data.total + "件見つかりました。下矢印キーで候補に移動できます。";
       open();
     }
 
@@ -175,24 +151,26 @@
     });
     input.addEventListener("keydown", function (event) {
       if (event.isComposing) return; // the IME is converting: its keys are not for us
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        if (panel.hidden) {
-          if (options().length) open();
-          else return;
-        }
+      if (event.key === "ArrowDown" && !panel.hidden && links().length) {
         event.preventDefault();
-        select(active + (event.key === "ArrowDown" ? 1 : -1));
+        links()[0].focus();
+      } else if (event.key === "Escape" && !panel.hidden) {
+        event.preventDefault();
+        close();
+      }
+    });
+    list.addEventListener("keydown", function (event) {
+      var all = links();
+      var index = all.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var next = index + (event.key === "ArrowDown" ? 1 : -1);
+        if (next < 0) input.focus();
+        else all[Math.min(next, all.length - 1)].focus();
       } else if (event.key === "Escape") {
-        if (!panel.hidden) {
-          event.preventDefault();
-          close();
-        }
-      } else if (event.key === "Enter" && active >= 0 && !panel.hidden) {
-        var chosen = options()[active].querySelector("a");
-        if (chosen) {
-          event.preventDefault();
-          window.location.href = chosen.href;
-        }
+        event.preventDefault();
+        close();
+        input.focus();
       }
     });
     form.parentNode.addEventListener("focusout", function (event) {
