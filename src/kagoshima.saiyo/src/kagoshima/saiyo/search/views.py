@@ -53,6 +53,7 @@ SNIPPET_CHARS = 120
 SNIPPET_LEAD = 30
 # Spans are looked for in pieces of the stored text, so a long page costs one piece, not all.
 SNIPPET_PIECE_CHARS = 2000
+SNIPPET_MAX_PIECES = 3
 SORT_NEWEST = "Date"
 MAX_SUGGESTIONS = 3
 # Each proposal is searched to show only those that find pages: a bound on that cost.
@@ -105,7 +106,9 @@ def highlight(text: str, query: str) -> list[tuple[int, int]]:
     analysis = _analysis()
     if analysis is None or not text or not query:
         return []
-    for offset, piece in _pieces(text):
+    for number, (offset, piece) in enumerate(_pieces(text)):
+        if number == SNIPPET_MAX_PIECES:  # matched by its title or far down: the start will do
+            break
         try:
             spans = analysis.highlight_spans(piece, query)
         except Exception:
