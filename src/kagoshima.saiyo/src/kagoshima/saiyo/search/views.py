@@ -222,10 +222,6 @@ class Result:
             return snippet(description, highlight(description, query))
         return snippet(text, [])
 
-    @property
-    def snippet_text(self) -> str:
-        return "".join(segment["text"] for segment in self.segments)
-
 
 @implementer(ISaiyoSearchPage)
 class SearchView(Search):
