@@ -23,6 +23,7 @@ is given.
 from AccessControl.class_init import InitializeClass
 from AccessControl.Permissions import manage_zcatalog_indexes
 from AccessControl.SecurityInfo import ClassSecurityInfo
+from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from Acquisition import Implicit
@@ -55,7 +56,9 @@ __all__ = ["ISaiyoTextIndex", "SaiyoTextIndex", "document_text"]
 # Stored per page for snippets and the assistant; the index itself reads more.
 MAX_STORED_CHARS = 30_000
 MAX_INDEXED_CHARS = 300_000
-TITLE_WEIGHT = 3
+# A query concept found in the title adds this many times its idf (BM25 gives at most 2.2).
+TITLE_WEIGHT = 1.5
+TITLE_PREFIX = "t:"
 PHRASE_WEIGHT = 0.5
 # BM25 (Robertson/Spärck Jones) with the usual parameters.
 K1 = 1.2
@@ -66,7 +69,14 @@ RRF_K = 20
 SEMANTIC_CANDIDATES = 100
 # Pages found by meaning alone must be at least this similar to the question.
 SEMANTIC_ONLY_MARGIN = 0.1
+# Word vectors averaged over a page are a weaker signal than the words themselves: the
+# semantic rank counts half in the fusion, and pages found by meaning alone come after
+# the clear word matches.
+SEMANTIC_WEIGHT = 0.5
 SEMANTIC_ONLY_WEIGHT = 0.5
+# A flatter curve for the semantic ranking: it reorders close lexical matches, it does
+# not overturn a clear one (a page titled 試験日程 for the query 試験日程).
+SEMANTIC_RRF_K = 60
 # Status of exam notices: close matches move by a few places, never past clear ones.
 STATUS_BOOST = {"open": 1.08, "upcoming": 1.04, "preparing": 1.0, "closed": 0.97, "finished": 0.94}
 EXAM_NOTICE = "ExamNotice"
@@ -190,7 +200,11 @@ class SaiyoTextIndex(Persistent, Implicit, SimpleItem):
         self._num_docs = Length()
         self._num_terms = Length()
         self._total_length = Length()
-        self._vector_changes = Length()
+        # Never reset: cached vector matrices are keyed on it, and a rebuild must not
+        # come back to a number an older set of vectors had.
+        changes = getattr(aq_base(self), "_vector_changes", None)
+        self._vector_changes = changes if changes is not None else Length()
+        self._vector_changes.change(1)
 
     def index_object(self, documentId, obj, threshold=None):
         """Index a page's text and title; 0 when nothing changed (no write), 1 otherwise."""
@@ -208,10 +222,13 @@ class SaiyoTextIndex(Persistent, Implicit, SimpleItem):
         if current is not None and current.digest == digest:
             return 0
         counts: dict[str, int] = {}
-        for term in analysis.document_terms(text):
+        title_terms = analysis.title_terms(title)
+        for term in analysis.document_terms(text) if text else title_terms:
             counts[term] = counts.get(term, 0) + 1
-        for term in analysis.title_terms(title):
-            counts[term] = counts.get(term, 0) + TITLE_WEIGHT
+        # Title terms are kept apart (TITLE_PREFIX): a title match adds a bonus of its own
+        # rather than a few more occurrences that BM25 would saturate in a long page.
+        for term in title_terms:
+            counts[TITLE_PREFIX + term] = 1
         self._store_terms(documentId, counts)
         self._documents[documentId] = Document(text[:MAX_STORED_CHARS], title, digest)
         self._store_vector(documentId, text, title)
@@ -229,7 +246,7 @@ class SaiyoTextIndex(Persistent, Implicit, SimpleItem):
                 self._num_terms.change(1)
             if postings.get(rid) != count:
                 postings[rid] = count
-        length = sum(counts.values())
+        length = sum(count for term, count in counts.items() if not term.startswith(TITLE_PREFIX))
         old_length = self._doc_length.get(rid)
         if old_length is None:
             self._num_docs.change(1)
@@ -406,12 +423,36 @@ class SaiyoTextIndex(Persistent, Implicit, SimpleItem):
                 counts[rid] = counts.get(rid, 0) + 1
         return {rid: total / len(terms) for rid, total in totals.items() if counts[rid] >= needed}
 
+    def _title_scores(self, alternative):
+        """The title bonus of an alternative: pages whose title has all its terms."""
+        if alternative.startswith(analysis.FUZZY_PREFIX):
+            return {}
+        terms = alternative.split(" ")
+        common = None
+        for term in terms:
+            postings = self._postings.get(TITLE_PREFIX + term)
+            if not postings:
+                return {}
+            common = set(postings.keys()) if common is None else common.intersection(postings.keys())
+            if not common:
+                return {}
+        bonus = (
+            TITLE_WEIGHT * sum(self._idf(len(self._postings.get(term, ()))) for term in terms) / len(terms)
+        )
+        return dict.fromkeys(common, bonus)
+
     def _group_scores(self, group):
         best: dict[int, float] = {}
+        title: dict[int, float] = {}
         for alternative in group:
             for rid, score in self._alternative_scores(alternative).items():
                 if score > best.get(rid, 0.0):
                     best[rid] = score
+            for rid, score in self._title_scores(alternative).items():
+                if score > title.get(rid, 0.0):
+                    title[rid] = score
+        for rid, score in title.items():
+            best[rid] = best.get(rid, 0.0) + score
         return best
 
     def _lexical(self, groups, allowed):
@@ -480,11 +521,11 @@ class SaiyoTextIndex(Persistent, Implicit, SimpleItem):
             semantic_ranks = _shared_ranks(semantic_hits)
             for rid, rank in semantic_ranks.items():
                 if rid in fused:
-                    fused[rid] += 1.0 / (RRF_K + rank)
+                    fused[rid] += SEMANTIC_WEIGHT / (SEMANTIC_RRF_K + rank)
             for rid, similarity in semantic_hits:
                 if rid not in fused and similarity >= threshold:
                     # Found by meaning alone: after the clear word matches, never above them.
-                    fused[rid] = SEMANTIC_ONLY_WEIGHT / (RRF_K + semantic_ranks[rid])
+                    fused[rid] = SEMANTIC_ONLY_WEIGHT / (SEMANTIC_RRF_K + semantic_ranks[rid])
         return fused
 
     def _boost(self, scores):

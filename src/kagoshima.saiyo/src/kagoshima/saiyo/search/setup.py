@@ -101,10 +101,18 @@ def uninstall(portal) -> None:
 
 
 def rebuild_sites(app) -> dict:
-    """Rebuild the index of every Plone site of a Zope root and commit (for a console command)."""
-    from plone.base.interfaces import IPloneSiteRoot
-    from zope.component.hooks import setSite
+    """Rebuild the index of every Plone site of a Zope root and commit (for a console command).
 
+    ``zconsole run instance/etc/zope.conf`` with a script calling ``rebuild_sites(app)``.
+    """
+    from plone.base.interfaces import IPloneSiteRoot
+    from Testing.makerequest import makerequest
+    from zope.component.hooks import setSite
+    from zope.globalrequest import setRequest
+
+    if getattr(app, "REQUEST", None) is None or not hasattr(app.REQUEST, "form"):
+        app = makerequest(app)
+    setRequest(app.REQUEST)
     results = {}
     for site_id, obj in app.objectItems():
         if IPloneSiteRoot.providedBy(obj):

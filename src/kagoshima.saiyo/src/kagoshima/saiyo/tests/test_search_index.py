@@ -354,3 +354,9 @@ class TestThroughTheWeb(unittest.TestCase):
         self.assertIn("索引済みのページ", response.text)
         response = self.http.get(catalog + "/Indexes/SearchableText/manage_main", allow_redirects=False)
         self.assertNotEqual(response.status_code, 200)
+
+    def test_rebuild_command(self):
+        results = search_setup.rebuild_sites(self.layer["app"])
+        self.assertEqual(list(results), ["plone"])
+        self.assertGreaterEqual(results["plone"]["pages"], 5)
+        self.assertEqual(self.rest("育休"), ["ikuji"])
