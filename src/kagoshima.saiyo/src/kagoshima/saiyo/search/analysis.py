@@ -35,6 +35,8 @@ __all__ = [
     "okurigana_free",
     "query_groups",
     "query_interpretations",
+    "query_phrases",
+    "query_terms",
     "suggestions",
     "title_terms",
 ]
@@ -79,7 +81,6 @@ _GRAM_RUN_RE = re.compile(r"[\u30a1-\u30faー]+|[a-z0-9]+")
 # Dashes and tildes that people type instead of the long-vowel mark after katakana.
 _LONG_VOWEL_LOOKALIKE_RE = re.compile(r"(?<=[\u30a1-\u30fa])[-‐‑‒–—―−～〜~](?=[\u30a1-\u30fa]|$|\s)")
 _QUERY_SPLIT_RE = re.compile(r"[\s\u3000]+")
-_LIST_SEPARATORS_RE = re.compile(r"[\s・/／,、，。.()（）「」『』【】\[\]]+")
 
 
 def normalize(text: str) -> str:
