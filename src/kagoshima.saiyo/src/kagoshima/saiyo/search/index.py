@@ -112,6 +112,15 @@ def _text_of(obj, name):
     return value if isinstance(value, str) else None
 
 
+def _analysed(analyse, text, rid) -> list[str]:
+    """Terms of a text; a failure of the analyser must never fail the save of a page."""
+    try:
+        return analyse(text)
+    except Exception:
+        logger.exception("Japanese analysis failed for record %s; indexed by character bigrams only", rid)
+        return [gram for word in analysis.normalize(text).split() for gram in analysis.bigrams(word)]
+
+
 def required_matches(groups: int) -> int:
     """How many of a query's concept groups a page must match: all of 1-2, most of longer questions."""
     if groups <= 2:
@@ -222,8 +231,8 @@ class SaiyoTextIndex(Persistent, Implicit, SimpleItem):
         if current is not None and current.digest == digest:
             return 0
         counts: dict[str, int] = {}
-        title_terms = analysis.title_terms(title)
-        for term in analysis.document_terms(text) if text else title_terms:
+        title_terms = _analysed(analysis.title_terms, title, documentId)
+        for term in _analysed(analysis.document_terms, text, documentId) if text else title_terms:
             counts[term] = counts.get(term, 0) + 1
         # Title terms are kept apart (TITLE_PREFIX): a title match adds a bonus of its own
         # rather than a few more occurrences that BM25 would saturate in a long page.
@@ -494,17 +503,30 @@ class SaiyoTextIndex(Persistent, Implicit, SimpleItem):
         return ranked[:SEMANTIC_CANDIDATES]
 
     def _vector_cache_key(self):
+        """A key naming the committed set of vectors, or None while this transaction changes them.
+
+        The change counter's serial (the id of the transaction that last changed it) is
+        unique in the database; a transaction that is aborted or retried never leaves a
+        key behind for vectors that were not committed.
+        """
+        counter = self._vector_changes
         jar = getattr(self, "_p_jar", None)
-        database = jar.db().database_name if jar is not None else id(self)
-        return ("saiyo-search", database, self._p_oid or id(self), self._vector_changes())
+        if jar is None or counter._p_jar is None:
+            return None
+        counter._p_activate()
+        if counter._p_changed:
+            return None
+        return ("saiyo-search", jar.db().database_name, self._p_oid, counter._p_serial, counter())
 
     def _vector_list(self):
         key = self._vector_cache_key()
         cached = getattr(self, "_v_vector_list", None)
-        if cached is None or cached[0] != key:
+        if key is None or cached is None or cached[0] != key:
             rids = list(self._vectors.keys())
             vectors = list(self._vectors.values())
-            cached = self._v_vector_list = (key, rids, vectors)
+            cached = (key, rids, vectors)
+            if key is not None:
+                self._v_vector_list = cached
         return cached[1], cached[2]
 
     def _fuse(self, lexical, semantic_hits):
