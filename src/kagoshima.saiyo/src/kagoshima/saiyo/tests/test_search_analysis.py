@@ -221,7 +221,8 @@ class TestSynonymsControlPanel(unittest.TestCase):
     def setUp(self):
         self.portal = self.layer["portal"]
         api.user.create(email="kanri@example.jp", username="kanri", password="kanri-password-1")
-        api.user.grant_roles(username="kanri", roles=["Site Administrator"])
+        # A member of the 管理者 group (Site Administrator), not a Manager.
+        api.group.add_user(groupname="administrators", username="kanri")
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
         transaction.commit()
         self.browser = Browser(self.layer["app"])
