@@ -1,8 +1,8 @@
 """Clear failures: the cause and the fix in Japanese and English, exit status 1, no
 traceback, and no data touched."""
 
-from backend.throwaway import make_instance
 from pathlib import Path
+from tests.support.throwaway import make_instance
 
 import hashlib
 import socket
@@ -25,7 +25,7 @@ def assert_clear(result, japanese, english):
 
 
 def server(instance, command):
-    return run(sys.executable, "-m", "backend.server", command, "--etc", str(instance.etc))
+    return run(sys.executable, "-m", "saiyo_backend", command, "--etc", str(instance.etc))
 
 
 def digest(path: Path) -> str:
@@ -33,13 +33,13 @@ def digest(path: Path) -> str:
 
 
 def test_unsupported_python_version():
-    result = run(sys.executable, "backend/preflight.py", "python", "3.8")
+    result = run(sys.executable, "backend/src/saiyo_backend/preflight.py", "python", "3.8")
     assert_clear(result, "Python 3.8 には対応していません", "Python 3.8 is not supported")
     assert "PYTHON=python3.11" in result.stderr
 
 
 def test_this_python_is_supported():
-    assert run(sys.executable, "backend/preflight.py", "python").returncode == 0
+    assert run(sys.executable, "backend/src/saiyo_backend/preflight.py", "python").returncode == 0
 
 
 def test_port_taken(tmp_path):
@@ -72,7 +72,7 @@ def test_broken_database_is_named_and_left_untouched(tmp_path):
 def test_missing_system_program():
     result = run(
         sys.executable,
-        "backend/preflight.py",
+        "backend/src/saiyo_backend/preflight.py",
         "command",
         "chromium-that-is-not-there",
         "apt-get install chromium",
@@ -81,5 +81,5 @@ def test_missing_system_program():
 
 
 def test_start_without_a_rendered_instance(tmp_path):
-    result = run(sys.executable, "-m", "backend.server", "start", "--etc", str(tmp_path / "etc"))
+    result = run(sys.executable, "-m", "saiyo_backend", "start", "--etc", str(tmp_path / "etc"))
     assert_clear(result, "インスタンスがありません", "run 'make instance' first")
