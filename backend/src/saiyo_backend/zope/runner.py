@@ -157,10 +157,14 @@ def run(main, argv, etc: Path, name: str, read_only: bool = False) -> int:
         )
         return 2
     app = open_app(zope_conf, read_only)
+    connection = app._p_jar
     try:
         return call(main, app, argv, f"saiyo {name}", commit=not read_only)
     finally:
-        app._p_jar.close()
+        # Closing the database writes FileStorage's index: the next start need not rebuild it.
+        database = connection.db()
+        connection.close()
+        database.close()
 
 
 def script_args(argv: list, file_name: str) -> list:
