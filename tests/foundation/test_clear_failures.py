@@ -5,6 +5,7 @@ from pathlib import Path
 from tests.support.throwaway import make_instance
 
 import hashlib
+import pytest
 import socket
 import subprocess
 import sys
@@ -83,3 +84,20 @@ def test_missing_system_program():
 def test_start_without_a_rendered_instance(tmp_path):
     result = run(sys.executable, "-m", "saiyo_backend", "start", "--etc", str(tmp_path / "etc"))
     assert_clear(result, "インスタンスがありません", "run 'make instance' first")
+
+
+@pytest.mark.parametrize("command", ["create-site", "schedule", "export"])
+def test_zope_script_without_a_rendered_instance(tmp_path, command):
+    result = run(sys.executable, "-m", "saiyo_backend", command, "--etc", str(tmp_path / "etc"))
+    assert_clear(result, "インスタンスがありません", "run 'make instance' first")
+
+
+def test_zope_script_while_the_database_is_in_use(tmp_path):
+    instance = make_instance(tmp_path)
+    assert instance.create_site().returncode == 0
+    assert instance.start() == 0
+    try:
+        result = instance.saiyo("schedule")
+    finally:
+        instance.stop()
+    assert_clear(result, "別のプロセス", "is in use by another process")

@@ -110,14 +110,14 @@ def zope_script(command, argv) -> int:
 
     module, read_only = ZOPE_SCRIPTS[command]
     etc = Path(take_option(argv, "--etc", DEFAULT_ETC))
-    if command == "create-site":
-        # A database another process holds, or one that does not open, is named before Zope starts.
-        try:
-            record = config.read_instance(etc)
-        except config.NoInstance as error:
-            return preflight.fail(error.japanese, error.english)
-        if record.get("data_fs") and preflight.check_database(record["data_fs"]):
-            return 1
+    try:
+        record = config.read_instance(etc)
+    except config.NoInstance as error:
+        return preflight.fail(error.japanese, error.english)
+    # A database another process holds, or one that does not open, is named before Zope starts
+    # (a read-only report needs no lock and may run beside the server).
+    if not read_only and record.get("data_fs") and preflight.check_database(record["data_fs"]):
+        return 1
     return runner.run(import_module(module).main, argv, etc, command, read_only=read_only)
 
 
