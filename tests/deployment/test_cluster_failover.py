@@ -1,9 +1,9 @@
 """Both cluster kinds (ZEO, RelStorage on a private PostgreSQL) behind nginx: an edit on
 one client is seen on the other, and a client killed under load costs visitors ≤ 1 %."""
 
-from backend import server
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from saiyo_backend.instance import server
 
 import os
 import pytest
@@ -92,7 +92,7 @@ def test_killing_a_client_under_load_costs_visitors_almost_nothing(deployment):
         stop.set()
         # Bring the victim back for the tests that follow, whatever happened here.
         if server.running_pid(server.settings(Path(victim["etc"]))) is None:
-            assert server.main(["start", "--etc", victim["etc"]]) == 0
+            assert server.start(Path(victim["etc"]), 120) == 0
     failures = [status for _, status in results if status != 200]
     after = sum(1 for at, _ in results if at > killed_at)
     print(f"{len(results)} visits ({after} after the kill), {len(failures)} failed: {failures[:5]}")

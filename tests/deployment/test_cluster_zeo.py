@@ -4,7 +4,7 @@ What a visitor, an editor and an attacker see through nginx; the cache and its p
 publish/edit; the clients' @@health.
 """
 
-from backend import loopback
+from saiyo_backend.cluster import loopback
 from tests.deployment.conftest import EDIT
 from tests.deployment.conftest import OFFICE
 from tests.deployment.conftest import PUBLIC

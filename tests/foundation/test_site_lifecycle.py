@@ -1,9 +1,9 @@
 """Site creation and serving as 'make run' does it: the site at "/", Japanese, the
 administrator's password never fixed, content kept across restarts and re-runs."""
 
-from backend.server import wait_until_up
-from backend.throwaway import make_instance
 from pathlib import Path
+from saiyo_backend.instance.server import wait_until_up
+from tests.support.throwaway import make_instance
 
 import os
 import pytest
@@ -99,7 +99,7 @@ def test_foreground_server_stops_on_ctrl_c_and_guards_its_database(tmp_path):
     instance = make_instance(tmp_path)
     assert instance.create_site().returncode == 0
     process = subprocess.Popen(
-        [sys.executable, "-m", "backend.server", "run", "--etc", str(instance.etc)],
+        [sys.executable, "-m", "saiyo_backend", "run", "--etc", str(instance.etc)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -111,7 +111,7 @@ def test_foreground_server_stops_on_ctrl_c_and_guards_its_database(tmp_path):
         # While it runs, a second start is refused with the reason, and the data is not touched.
         data_fs = instance.var / "filestorage" / "Data.fs"
         second = subprocess.run(
-            [sys.executable, "backend/preflight.py", "database", str(data_fs)],
+            [sys.executable, "backend/src/saiyo_backend/preflight.py", "database", str(data_fs)],
             cwd=ROOT,
             capture_output=True,
             text=True,
