@@ -106,7 +106,10 @@ class InlineScripts:
 
     def scripts(self):
         found = [BEACON_SCRIPT]
-        ga_id = measurement_id()
+        try:
+            ga_id = measurement_id()
+        except Exception:  # no site (Zope's own error pages): the beacon alone
+            ga_id = ""
         if ga_id:
             found.extend(bodies_of(GTAG.format(id=ga_id, id_js=json.dumps(ga_id))))
         return found
