@@ -11,7 +11,7 @@ same pipeline from them, outermost first::
                              Zope and before the access log
     translogger              the access log
     site_at_root             site_at_root.py: the site at / without a front proxy
-                             (development and test instances only)
+                             (zope.ini.j2 with instance.site_at_root: development and tests)
     zope
 
 Each factory is also a ``paste.filter_factory`` entry point of the distribution
