@@ -126,6 +126,6 @@ def test_the_collector_is_in_every_rendered_pipeline():
                 profiles.load_profile(profile, environ={}), ROOT / "var", ROOT / "etc"
             )
         )["zope.ini"]
-        assert "use = call:kagoshima.saiyo.analytics.wsgi:make_filter" in text, profile
+        assert "use = call:kagoshima.saiyo.wsgi.pageviews:make_filter" in text, profile
         pipeline = text.split("[pipeline:main]")[1].split("\n\n")[0].split()
         assert pipeline.index("pageviews") < pipeline.index("translogger") < pipeline.index("zope"), profile

@@ -18,6 +18,7 @@ axe-core is the pinned copy of ``make node-tools`` (tools/node); Chromium is Deb
 """
 
 from datetime import datetime
+from kagoshima.saiyo.dates import TOKYO
 from pathlib import Path
 from saiyo_backend.config import ROOT
 
@@ -26,7 +27,6 @@ import json
 import logging
 import os
 import sys
-import zoneinfo
 
 
 PACKAGE = ROOT / "src" / "kagoshima.saiyo" / "src" / "kagoshima" / "saiyo" / "accessibility"
@@ -34,7 +34,6 @@ AXE = ROOT / "tools" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 TAGS = ["wcag2a", "wcag2aa"]
 VIEWPORTS = [375, 1280]
-TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 logger = logging.getLogger("a11y_report")
 
 RUN_AXE = """async wanted => {

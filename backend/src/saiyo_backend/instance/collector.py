@@ -36,7 +36,7 @@ def main(argv, etc: Path) -> int:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
 
-    from kagoshima.saiyo.analytics.wsgi import make_app
+    from kagoshima.saiyo.wsgi.pageviews import make_app
 
     import waitress
 

@@ -1,7 +1,7 @@
 """The editor's accessibility check: the rules, the page's list and the 承認依頼 guard."""
 
-from kagoshima.saiyo.a11y.checks import findings
-from kagoshima.saiyo.a11y.guard import AccessibilityBlocked
+from kagoshima.saiyo.accessibility.checks import findings
+from kagoshima.saiyo.accessibility.guard import AccessibilityBlocked
 from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_INTEGRATION_TESTING
 from plone import api
 from plone.app.testing import setRoles

@@ -5,7 +5,7 @@ from kagoshima.saiyo.analytics import classify
 from kagoshima.saiyo.analytics import collector
 from kagoshima.saiyo.analytics import store
 from kagoshima.saiyo.analytics import token
-from kagoshima.saiyo.analytics import wsgi
+from kagoshima.saiyo.wsgi import pageviews as wsgi
 from pathlib import Path
 
 import io

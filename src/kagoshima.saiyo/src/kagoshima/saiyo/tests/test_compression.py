@@ -1,6 +1,6 @@
 """The gzip filter in front of Zope: text compressed with Vary, everything else untouched."""
 
-from kagoshima.saiyo.theme.compression import Compress
+from kagoshima.saiyo.wsgi.compress import Compress
 
 import gzip
 import unittest

@@ -307,3 +307,30 @@ class TestInlineScriptsAllowedByPolicy(unittest.TestCase):
         for body in executable:
             digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
             self.assertIn(f"'sha256-{digest}'", script_src, body[:80])
+
+
+class TestInlineScriptsWithoutSite(unittest.TestCase):
+    """Zope's own error pages get the policy without a site: the features' scripts are still allowed."""
+
+    layer = KAGOSHIMA_SAIYO_INTEGRATION_TESTING
+
+    def test_default_policy_allows_the_registered_scripts(self):
+        from kagoshima.saiyo.analytics.viewlets import BEACON_SCRIPT
+        from kagoshima.saiyo.inline_scripts import allowed_scripts
+        from kagoshima.saiyo.inline_scripts import csp_hash
+        from kagoshima.saiyo.security.headers import default_policy
+        from kagoshima.saiyo.theme.viewlets import PREPAINT_SCRIPT
+        from zope.component.hooks import getSite
+        from zope.component.hooks import setSite
+
+        site = getSite()
+        setSite(None)
+        try:
+            bodies = allowed_scripts()
+            policy = default_policy()
+        finally:
+            setSite(site)
+        script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+        for body in (PREPAINT_SCRIPT, BEACON_SCRIPT):
+            self.assertIn(body, bodies)
+            self.assertIn(csp_hash(body), script_src)

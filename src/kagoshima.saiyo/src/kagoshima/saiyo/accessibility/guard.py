@@ -1,13 +1,13 @@
 """Where the checks run: after a save (status message), before 承認依頼 (may refuse), on the page.
 
 Which findings stop 承認依頼 is the registry record
-``kagoshima.saiyo.security.a11y_blocking_checks``; the others are shown but let the page
+``kagoshima.saiyo.security.a11y_blocking_checks`` (interfaces.py); the others are shown but let the page
 go to the administrator, who sees them on the page while reviewing.
 """
 
-from kagoshima.saiyo.a11y.checks import findings_of
-from kagoshima.saiyo.a11y.checks import LABELS
-from kagoshima.saiyo.security.settings import setting
+from kagoshima.saiyo.accessibility.checks import findings_of
+from kagoshima.saiyo.accessibility.checks import LABELS
+from kagoshima.saiyo.accessibility.interfaces import blocking_checks
 from kagoshima.saiyo.workflows.views import RefusedTransitionView
 from plone.app.layout.viewlets.common import ViewletBase
 from Products.CMFCore.utils import getToolByName
@@ -19,13 +19,13 @@ from zope.globalrequest import getRequest
 import logging
 
 
-logger = logging.getLogger("kagoshima.saiyo.a11y")
+logger = logging.getLogger("kagoshima.saiyo.accessibility")
 
 CHECKED_TRANSITIONS = {"submit"}
 
 
 def blocking(found) -> list[dict]:
-    checks = set(setting("a11y_blocking_checks") or [])
+    checks = blocking_checks()
     return [item for item in found if item["check"] in checks]
 
 
@@ -106,7 +106,7 @@ class FindingsViewlet(ViewletBase):
         ):
             return
         found = findings_of(self.context)
-        checks = set(setting("a11y_blocking_checks") or [])
+        checks = blocking_checks()
         self.items = [dict(item, blocking=item["check"] in checks) for item in found]
 
     def render(self):

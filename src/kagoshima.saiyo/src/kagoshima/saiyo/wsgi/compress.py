@@ -21,7 +21,7 @@ MINIMUM_BYTES = 512
 
 
 def make_filter(global_conf, level="6"):
-    """``use = call:kagoshima.saiyo.theme.compression:make_filter``"""
+    """``use = call:kagoshima.saiyo.wsgi.compress:make_filter``"""
     return lambda app: Compress(app, int(level))
 
 

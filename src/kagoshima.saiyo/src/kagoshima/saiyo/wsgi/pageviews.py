@@ -1,12 +1,7 @@
 """The page-view collector as WSGI: answers ``POST …/@@pv`` before Zope is entered.
 
-In ``zope.ini`` (rendered from ``instance/templates/zope.ini.j2``)::
-
-    [filter:pageviews]
-    use = call:kagoshima.saiyo.analytics.wsgi:make_filter
-
-    [pipeline:main]
-    pipeline = egg:Zope#httpexceptions pageviews translogger ... zope
+Its place in the pipeline: after ``httpexceptions``, before the access log (see the
+package docstring).
 
 Every request whose path ends in ``/@@pv`` (``/@@pv`` itself, or the rewritten
 ``/VirtualHostBase/https/<host>/Plone/VirtualHostRoot/@@pv`` behind the reverse proxy) is
@@ -16,7 +11,7 @@ file. ``make_app`` serves the same collector alone, for a dedicated collector pr
 that the reverse proxy may route ``/@@pv`` to (and for tests of several processes).
 
 Options (both factories): ``directory`` — the store's folder, default
-``$SAIYO_PAGEVIEWS_DIR`` or ``<clienthome>/pageviews`` (see ``store.py``).
+``$SAIYO_PAGEVIEWS_DIR`` or ``<clienthome>/pageviews`` (see ``analytics/store.py``).
 """
 
 from kagoshima.saiyo.analytics.collector import Collector
@@ -28,7 +23,7 @@ SUFFIX = "/" + ENDPOINT
 
 
 def make_filter(global_conf, directory=None):
-    """PasteDeploy filter factory (``use = call:kagoshima.saiyo.analytics.wsgi:make_filter``)."""
+    """PasteDeploy filter factory (``use = call:kagoshima.saiyo.wsgi.pageviews:make_filter``)."""
     return lambda app: PageViewMiddleware(app, directory)
 
 

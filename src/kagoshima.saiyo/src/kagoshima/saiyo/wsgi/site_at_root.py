@@ -12,7 +12,7 @@ ZOPE_ROOT_PREFIX = "/_zope"
 
 
 def make_filter(global_conf, site_id="Plone"):
-    """PasteDeploy filter factory (``use = call:kagoshima.saiyo.wsgi:make_filter``)."""
+    """PasteDeploy filter factory (``use = call:kagoshima.saiyo.wsgi.site_at_root:make_filter``)."""
     return lambda app: SiteAtRoot(app, site_id)
 
 

@@ -3,8 +3,7 @@ that never went through Zope's publication events — the error pages Zope's
 ``httpexceptions`` filter and the publisher make themselves (404 and 500 in debug mode,
 errors before traversal). Headers a response already has are left as they are.
 
-zope.ini: ``[filter:security_headers] use = call:kagoshima.saiyo.security.wsgi:make_filter``,
-first in the pipeline.
+Its place in the pipeline: first (see the package docstring).
 """
 
 from kagoshima.saiyo.security.headers import STATIC_HEADERS
