@@ -1,4 +1,4 @@
-"""2026-12-02: hardening and the audit trail (profile version 1003, issue 5).
+"""2026-12-02: hardening and the audit trail (profile version 1003).
 
 The profile of this folder adds the security settings to the registry, the 操作履歴 control
 panel and its permission. The handler adds the PAS plugin saiyo_guard (lockout, password
