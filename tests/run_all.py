@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 OUTPUT = ROOT / "test-output"
 
-# Fewest tests each suite may discover: a little below today's counts (add-on 354; project 284,
-# 282 without the slow ones), so adding tests never trips them but losing a module, a folder or
+# Fewest tests each suite may discover: a little below today's counts (add-on 354; project 287,
+# 285 without the slow ones), so adding tests never trips them but losing a module, a folder or
 # a whole suite to a discovery problem does. Raise them now and then as the suites grow.
 ADDON_MINIMUM = 340
 PROJECT_MINIMUM = 270
