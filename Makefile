@@ -105,6 +105,12 @@ buildout: install ## Build the same deployment with zc.buildout (bin/instance)
 manuals: install ## Build the Japanese manuals (docs/manuals/*.md) into Word files in build/manuals/ (needs pandoc)
 	$(BIN)/saiyo manuals
 
+.PHONY: changelog
+# The release's version defaults to the add-on's; the fragments in news/ are removed once built.
+CHANGELOG_VERSION = $(or $(VERSION),$(shell $(BIN)/python -c "from importlib.metadata import version; print(version('kagoshima.saiyo'))"))
+changelog: install ## Collect the news/ fragments into CHANGES.md (VERSION=… names the release; DRAFT=1 only prints it)
+	$(BIN)/towncrier build --config towncrier.toml --version "$(CHANGELOG_VERSION)" $(if $(DRAFT),--draft,--yes)
+
 bench: site node-tools ## Measure start-up time, idle memory, the page-view collector's, the proxy's and the migration's throughput, Lighthouse scores and page weight
 	$(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.pageviews
@@ -118,7 +124,7 @@ report: install ## Write last month's page-view report (CSV, .xlsx) into instanc
 schedule: install ## Publish reserved pages at 公開日時, expire pages past 公開終了日時 (cron: every 5 min; SITE_URL=… for mail links)
 	$(BIN)/saiyo schedule $(if $(SITE_URL),--site-url $(SITE_URL),) 2> >(grep -v '^WARNING:' >&2)
 
-# Old-site migration (issue 6): build (no Zope) -> import inside Zope -> report. The folder keeps the
+# Old-site migration: build (no Zope) -> import inside Zope -> report. The folder keeps the
 # JSON, the crawl cache (resumable) and the report, so a run can be inspected and replayed.
 MIGRATION_OUT ?= instance/var/migration
 
@@ -133,7 +139,7 @@ migrate-import: instance ## Import (again) the JSON of the last migration build 
 	$(BIN)/python -m migration report --out "$(MIGRATION_OUT)" || status=1; \
 	exit $$status
 
-# Handover export (issue 6): every object, relation, local role, redirect, state, user and group.
+# Handover export: every object, relation, local role, redirect, state, user and group.
 EXPORT_OUT ?= instance/var/export/saiyo-export-$(shell date +%Y%m%d)
 
 export: instance ## Write the handover export (JSON, blobs, CSV per type, Japanese README) and its zip (server stopped)

@@ -1,6 +1,7 @@
 """JSON-LD structured data in the page head, read over HTTP as a search engine would."""
 
 from datetime import datetime
+from datetime import time
 from datetime import timedelta
 from kagoshima.saiyo.structured_data import jsonld
 from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
@@ -49,8 +50,13 @@ def graphs_of(html):
     return found
 
 
-def tokyo_event_time(*args):
-    return pytz.timezone("Asia/Tokyo").localize(datetime(*args))
+def tokyo_event_time(day, hour, minute):
+    return pytz.timezone("Asia/Tokyo").localize(datetime(day.year, day.month, day.day, hour, minute))
+
+
+# The recruitment event is always a year ahead, its application closing five days before, so
+# it is open ("in stock") whenever the tests run.
+EVENT_DAY = datetime.now(TOKYO).date() + timedelta(days=365)
 
 
 class TestStructuredData(unittest.TestCase):
@@ -211,13 +217,13 @@ class TestStructuredData(unittest.TestCase):
         values = {
             "title": "県庁職場見学会",
             "description": "県庁の職場を見学できます。",
-            "start": tokyo_event_time(2030, 8, 5, 13, 0),
-            "end": tokyo_event_time(2030, 8, 5, 16, 30),
+            "start": tokyo_event_time(EVENT_DAY, 13, 0),
+            "end": tokyo_event_time(EVENT_DAY, 16, 30),
             "location": "鹿児島県庁 行政庁舎",
             "event_format": "venue",
             "application_url": "https://shinsei.example.jp/kengaku",
             "capacity": 30,
-            "application_deadline": datetime(2030, 7, 31, 17, 0),
+            "application_deadline": datetime.combine(EVENT_DAY - timedelta(days=5), time(17, 0)),
         }
         values.update(kwargs)
         event = api.content.create(container=self.portal, type="Event", **values)
@@ -235,8 +241,8 @@ class TestStructuredData(unittest.TestCase):
         graph = self.event_graph(event)
         self.assertEqual(graph["name"], "県庁職場見学会")
         self.assertEqual(graph["description"], "県庁の職場を見学できます。")
-        self.assertEqual(graph["startDate"], "2030-08-05T13:00:00+09:00")
-        self.assertEqual(graph["endDate"], "2030-08-05T16:30:00+09:00")
+        self.assertEqual(graph["startDate"], f"{EVENT_DAY.isoformat()}T13:00:00+09:00")
+        self.assertEqual(graph["endDate"], f"{EVENT_DAY.isoformat()}T16:30:00+09:00")
         self.assertEqual(graph["eventStatus"], "https://schema.org/EventScheduled")
         self.assertEqual(graph["eventAttendanceMode"], "https://schema.org/OfflineEventAttendanceMode")
         self.assertEqual(graph["location"]["@type"], "Place")

@@ -20,7 +20,10 @@ from zope.configuration.config import ConfigurationConflictError
 from zope.interface.verify import verifyObject
 
 import json
+import os
 import re
+import subprocess
+import sys
 import transaction
 import unittest
 
@@ -125,9 +128,22 @@ class TestSlugify(unittest.TestCase):
             self.assertRegex(slug, SLUG_RE, text)
 
     def test_stable(self):
-        # Unlike plone.i18n's hashed "ja" ids, the same title always gives the same slug.
-        self.assertEqual(slugify(TITLE), slugify(TITLE))
-        self.assertEqual(slugify("職員インタビュー"), slugify("職員インタビュー"))
+        # Unlike plone.i18n's hashed "ja" ids, the same title always gives the same slug: the one
+        # written here, also in a fresh interpreter with another hash seed.
+        expected = {TITLE: SLUG, "職員インタビュー": "shokuin-intabyu"}
+        for title, slug in expected.items():
+            self.assertEqual(slugify(title), slug, title)
+        program = "import json, sys; from kagoshima.saiyo.slugs.romaji import slugify; " + (
+            "print(json.dumps([slugify(t) for t in json.loads(sys.argv[1])]))"
+        )
+        fresh = subprocess.run(
+            [sys.executable, "-c", program, json.dumps(list(expected))],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": "12345"},
+        )
+        self.assertEqual(json.loads(fresh.stdout), list(expected.values()))
 
     def test_max_length_cuts_on_a_word_boundary(self):
         long_title = "令和7年度 鹿児島県職員採用試験 大学卒業程度 受験案内 申込方法 よくあるご質問"

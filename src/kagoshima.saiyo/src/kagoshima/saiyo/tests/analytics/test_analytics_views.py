@@ -1,5 +1,7 @@
 """Page views and Google Analytics inside Plone: viewlets, @@pv, アクセス集計, settings, upgrade."""
 
+from datetime import datetime
+from datetime import timezone
 from kagoshima.saiyo.analytics import report
 from kagoshima.saiyo.analytics import store
 from kagoshima.saiyo.analytics import token
@@ -20,6 +22,7 @@ import openpyxl
 import os
 import re
 import tempfile
+import time_machine
 import transaction
 import unittest
 
@@ -30,6 +33,9 @@ CHROME = (
 )
 META = re.compile(r'<meta name="saiyo-pv" content="([^"]+)" data-endpoint="([^"]+)"')
 GTAG = "googletagmanager.com/gtag/js"
+# 15:30 UTC on 30 November is already 1 December in Tokyo: with the clock stopped there, a count
+# filed under the UTC month shows, and no test races the end of a real month.
+TOKYO_NEW_MONTH = datetime(2026, 11, 30, 15, 30, tzinfo=timezone.utc)
 
 
 class StoreInTempDir:
@@ -115,6 +121,7 @@ class TestBeaconInsideZope(FunctionalBase):
         )
         return browser
 
+    @time_machine.travel(TOKYO_NEW_MONTH, tick=False)
     def test_beacons_count_without_touching_zodb(self):
         signed = token.sign(api.content.get_uuid(self.page), self.store.secret())
         database = self.app._p_jar.db()
@@ -139,8 +146,10 @@ class TestBeaconInsideZope(FunctionalBase):
         )
         transaction.begin()
         self.assertEqual(database.lastTransaction(), before)
-        month = store.month_of(store.today_in_tokyo())
-        self.assertEqual(self.store.month_counts(month), {api.content.get_uuid(self.page): {"desktop": 3}})
+        self.assertEqual(
+            self.store.month_counts("2026-12"), {api.content.get_uuid(self.page): {"desktop": 3}}
+        )
+        self.assertEqual(self.store.month_counts("2026-11"), {})
 
 
 def forged(signed: str) -> str:
@@ -267,9 +276,10 @@ class TestPageViewsView(StoreInTempDir, unittest.TestCase):
         self.assertEqual([row.views for row in view.rows], [1, 2, 6])
         self.assertIn('aria-sort="ascending"', html)
 
+    @time_machine.travel(TOKYO_NEW_MONTH, tick=False)
     def test_bad_month_falls_back_to_this_month(self):
         view, html = self.render(month="2026-13'; --")
-        self.assertEqual(view.month, store.month_of(store.today_in_tokyo()))
+        self.assertEqual(view.month, "2026-12")
         self.assertIn("月の指定が正しくない", html)
 
     def test_csv_has_a_bom_and_japanese(self):

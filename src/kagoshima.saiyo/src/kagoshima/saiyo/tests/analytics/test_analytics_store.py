@@ -1,6 +1,8 @@
 """The page-view store, tokens, user-agent classes and the collector's decisions (no Plone needed)."""
 
 from datetime import date
+from datetime import datetime
+from datetime import timezone
 from kagoshima.saiyo.analytics import classify
 from kagoshima.saiyo.analytics import collector
 from kagoshima.saiyo.analytics import store
@@ -12,6 +14,7 @@ import io
 import multiprocessing
 import sqlite3
 import tempfile
+import time_machine
 import unittest
 
 
@@ -213,10 +216,12 @@ class TestCollector(unittest.TestCase):
         return self.collector.store.total_views()
 
     def test_a_real_page_view_is_counted_in_tokyo_time(self):
-        self.assertEqual(self.collector.handle(beacon_environ(), self.body), (204, "counted"))
-        self.assertTrue(self.collector.handle(beacon_environ(HTTP_USER_AGENT=IPHONE), self.body).counted)
-        month = store.month_of(store.today_in_tokyo())
-        self.assertEqual(self.collector.store.month_counts(month), {UID: {"desktop": 1, "mobile": 1}})
+        # 15:30 UTC on 30 November is already 1 December in Tokyo.
+        with time_machine.travel(datetime(2026, 11, 30, 15, 30, tzinfo=timezone.utc), tick=False):
+            self.assertEqual(self.collector.handle(beacon_environ(), self.body), (204, "counted"))
+            self.assertTrue(self.collector.handle(beacon_environ(HTTP_USER_AGENT=IPHONE), self.body).counted)
+        self.assertEqual(self.collector.store.month_counts("2026-12"), {UID: {"desktop": 1, "mobile": 1}})
+        self.assertEqual(self.collector.store.month_counts("2026-11"), {})
 
     def test_origin_header_is_enough_for_browsers_without_sec_fetch_site(self):
         environ = beacon_environ(HTTP_ORIGIN="https://saiyo.example.jp")
