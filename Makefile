@@ -25,9 +25,9 @@ help: ## Show this help
 	@echo
 	@echo "Variables: PROFILE=$(PROFILE) (profiles/*.toml), PORT=<port>, PYTHON=<interpreter>"
 
-$(STAMP): requirements.txt src/kagoshima.saiyo/pyproject.toml
+$(STAMP): requirements.txt src/kagoshima.saiyo/pyproject.toml backend/pyproject.toml
 	@test -n "$(PYTHON)" || { echo "エラー: Python 3 が見つかりません / Error: no python3 found (install Python 3.11)"; exit 1; }
-	@$(PYTHON) backend/preflight.py python
+	@$(PYTHON) backend/src/saiyo_backend/preflight.py python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip==25.3"
 	$(BIN)/python -m pip install -q -r requirements.txt
@@ -38,7 +38,7 @@ $(STAMP): requirements.txt src/kagoshima.saiyo/pyproject.toml
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/kagoshima.saiyo/src/kagoshima/saiyo/locales/*/LC_MESSAGES/*.po))
 
 $(MO_FILES): %.mo: %.po $(STAMP)
-	$(BIN)/python -m backend.compile_translations
+	$(BIN)/saiyo translations
 
 install: $(STAMP) $(MO_FILES) ## Create .venv, install the pinned requirements (only when they changed) and compile the translations
 
@@ -53,23 +53,22 @@ $(NODE_STAMP): tools/node/package.json tools/node/package-lock.json
 node-tools: $(NODE_STAMP) ## Install axe-core and Lighthouse (npm ci in tools/node) for the browser tests and benchmarks
 
 instance: install ## Render instance/etc from profiles/$(PROFILE).toml (PORT=… overrides the port)
-	$(BIN)/python -m backend.render_instance --profile $(PROFILE) $(RENDER_SET)
+	$(BIN)/saiyo instance --profile $(PROFILE) $(RENDER_SET)
 
 site: instance ## Create the site with demo content, or update an existing one (never wipes)
-	@$(BIN)/python backend/preflight.py database "$$(sed -n 's/^data_fs = "\(.*\)"/\1/p' instance/etc/instance.toml)"
-	$(BIN)/zconsole run instance/etc/zope.conf backend/create_site.py --demo 2> >(grep -v '^WARNING:' >&2)
+	$(BIN)/saiyo create-site --demo 2> >(grep -v '^WARNING:' >&2)
 
 run: site ## Install, create the site and serve it in the foreground (Ctrl-C stops)
-	$(BIN)/python -m backend.server run
+	$(BIN)/saiyo run
 
 start: site ## Serve in the background (pid file instance/var/zope.pid)
-	$(BIN)/python -m backend.server start
+	$(BIN)/saiyo start
 
 stop: ## Stop the background server
-	@if [ -f instance/etc/instance.toml ]; then $(BIN)/python -m backend.server stop; else echo "not running"; fi
+	@$(BIN)/saiyo stop
 
 status: ## Say whether the background server runs
-	@$(BIN)/python -m backend.server status
+	@$(BIN)/saiyo status
 
 test: install node-tools ## Run every test (add-on + project); last line "N passed, N failed"
 	$(BIN)/python -m tests.run_all
@@ -97,14 +96,20 @@ clean: ## Remove the virtual environment, rendered instance files and caches (ke
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 lock: ## Re-resolve requirements.in into the pinned requirements.txt
-	$(PYTHON) backend/lock_requirements.py --python $(PYTHON)
+	$(PYTHON) backend/src/saiyo_backend/devtools/lock.py --python $(PYTHON)
 
 buildout: install ## Build the same deployment with zc.buildout (bin/instance)
-	$(BIN)/python backend/buildout_versions.py
+	$(BIN)/saiyo buildout-versions
 	$(BIN)/buildout -c buildout.cfg
 
 manuals: install ## Build the Japanese manuals (docs/manuals/*.md) into Word files in build/manuals/ (needs pandoc)
-	$(BIN)/python -m backend.build_manuals
+	$(BIN)/saiyo manuals
+
+.PHONY: changelog
+# The release's version defaults to the add-on's; the fragments in news/ are removed once built.
+CHANGELOG_VERSION = $(or $(VERSION),$(shell $(BIN)/python -c "from importlib.metadata import version; print(version('kagoshima.saiyo'))"))
+changelog: install ## Collect the news/ fragments into CHANGES.md (VERSION=… names the release; DRAFT=1 only prints it)
+	$(BIN)/towncrier build --config towncrier.toml --version "$(CHANGELOG_VERSION)" $(if $(DRAFT),--draft,--yes)
 
 bench: site node-tools ## Measure start-up time, idle memory, the page-view collector's, the proxy's and the migration's throughput, Lighthouse scores and page weight
 	$(BIN)/python -m benchmarks.startup
@@ -114,12 +119,12 @@ bench: site node-tools ## Measure start-up time, idle memory, the page-view coll
 	$(BIN)/python -m benchmarks.migration
 
 report: install ## Write last month's page-view report (CSV, .xlsx) into instance/var/reports
-	$(BIN)/python -m backend.pageview_report
+	$(BIN)/saiyo report
 
 schedule: install ## Publish reserved pages at 公開日時, expire pages past 公開終了日時 (cron: every 5 min; SITE_URL=… for mail links)
-	$(BIN)/zconsole run instance/etc/zope.conf backend/publish_schedule.py $(if $(SITE_URL),--site-url $(SITE_URL),) 2> >(grep -v '^WARNING:' >&2)
+	$(BIN)/saiyo schedule $(if $(SITE_URL),--site-url $(SITE_URL),) 2> >(grep -v '^WARNING:' >&2)
 
-# Old-site migration (issue 6): build (no Zope) -> import inside Zope -> report. The folder keeps the
+# Old-site migration: build (no Zope) -> import inside Zope -> report. The folder keeps the
 # JSON, the crawl cache (resumable) and the report, so a run can be inspected and replayed.
 MIGRATION_OUT ?= instance/var/migration
 
@@ -130,36 +135,36 @@ migrate: instance ## Migrate the old site: SOURCE=<mirror folder or base URL> (s
 
 migrate-import: instance ## Import (again) the JSON of the last migration build in instance/var/migration and write the report
 	@status=0; \
-	$(BIN)/zconsole run instance/etc/zope.conf backend/migrate_import.py "$(MIGRATION_OUT)" 2> >(grep -v '^WARNING:' >&2) || status=$$?; \
+	$(BIN)/saiyo migrate-import "$(MIGRATION_OUT)" 2> >(grep -v '^WARNING:' >&2) || status=$$?; \
 	$(BIN)/python -m migration report --out "$(MIGRATION_OUT)" || status=1; \
 	exit $$status
 
-# Handover export (issue 6): every object, relation, local role, redirect, state, user and group.
+# Handover export: every object, relation, local role, redirect, state, user and group.
 EXPORT_OUT ?= instance/var/export/saiyo-export-$(shell date +%Y%m%d)
 
 export: instance ## Write the handover export (JSON, blobs, CSV per type, Japanese README) and its zip (server stopped)
-	$(BIN)/zconsole run instance/etc/zope.conf backend/export_site.py "$(EXPORT_OUT)" 2> >(grep -v '^WARNING:' >&2)
+	$(BIN)/saiyo export "$(EXPORT_OUT)" 2> >(grep -v '^WARNING:' >&2)
 
 cluster: install ## Render and start a whole deployment of PROFILE (production, zeo, relstorage): ZEO server, Zope clients, nginx (DEMO=1 adds demo content)
-	$(BIN)/python -m backend.cluster start --profile $(if $(filter development,$(PROFILE)),production,$(PROFILE)) $(CLUSTER_SET) $(if $(DEMO),--demo,)
+	$(BIN)/saiyo cluster start --profile $(if $(filter development,$(PROFILE)),production,$(PROFILE)) $(CLUSTER_SET) $(if $(DEMO),--demo,)
 
 cluster-stop: ## Stop the deployment started by make cluster (nginx, clients, ZEO server)
-	$(BIN)/python -m backend.cluster stop
+	$(BIN)/saiyo cluster stop
 
 cluster-status: ## Say which parts of the deployment run (exit 3 when one is down)
-	$(BIN)/python -m backend.cluster status
+	$(BIN)/saiyo cluster status
 
 backup: install ## Back up the deployment: repozo full/incremental + blob snapshot, or pg_dump (var/backup; FULL=1 forces a full one)
-	$(BIN)/python -m backend.maintenance backup $(if $(FULL),--full,)
+	$(BIN)/saiyo backup $(if $(FULL),--full,)
 
 restore: install ## Restore the last backup (DATE=YYYY-MM-DD-HH-MM-SS for an older one); stop the deployment first
-	$(BIN)/python -m backend.maintenance restore $(if $(DATE),--date $(DATE),)
+	$(BIN)/saiyo restore $(if $(DATE),--date $(DATE),)
 
 pack: install ## Pack the database (drop history older than 7 days; DAYS=… to change)
-	$(BIN)/python -m backend.maintenance pack $(if $(DAYS),--days $(DAYS),)
+	$(BIN)/saiyo pack $(if $(DAYS),--days $(DAYS),)
 
 check: install ## Monitoring check with Nagios exit codes (site, clients, disk, database size, backup age)
-	$(BIN)/python -m backend.check_saiyo
+	$(BIN)/saiyo check
 
 a11y-report: install node-tools ## Run axe-core over the accessibility test pages of the running site (SITE_URL=…, default http://localhost:8080) into the test-results page's JSON
-	$(BIN)/python -m backend.a11y_report $(if $(SITE_URL),--site-url $(SITE_URL),)
+	$(BIN)/saiyo a11y-report $(if $(SITE_URL),--site-url $(SITE_URL),)

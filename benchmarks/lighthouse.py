@@ -11,8 +11,8 @@ of a first (cold-cache) view. Results go to test-output/bench-lighthouse.json an
 reports to test-output/lighthouse/.
 """
 
-from backend.throwaway import make_demo_site
 from pathlib import Path
+from tests.support.throwaway import make_demo_site
 
 import argparse
 import json

@@ -7,14 +7,14 @@ The build reads the fixture mirror (tests/migration/fixtures/mirror, 34 pages an
 files), decodes, extracts, classifies and writes the exportimport JSON, ``--runs`` times; the
 best and the median run are printed. With ``--import`` a throwaway site is created as
 'make run' makes it, the JSON is imported twice (first run creates, second finds every page
-unchanged) through backend/migrate_import.py, and both rates are printed. Figures go to
+unchanged) through 'saiyo migrate-import', and both rates are printed. Figures go to
 test-output/bench-migration.json. The machine is shared: compare figures from the same run.
 """
 
-from backend.throwaway import make_demo_site
 from migration import build
 from migration import source
 from pathlib import Path
+from tests.support.throwaway import make_demo_site
 
 import argparse
 import json
@@ -62,7 +62,7 @@ def main(argv=None) -> int:
             site = make_demo_site(Path(tmp) / "site")
             for label in ("first import", "second import"):
                 started = time.perf_counter()
-                done = site.zconsole(ROOT / "backend" / "migrate_import.py", str(out))
+                done = site.saiyo("migrate-import", str(out))
                 seconds = time.perf_counter() - started
                 speed = json.loads((out / "import-speed.json").read_text(encoding="utf-8"))
                 results[label] = {**speed, "process_seconds": round(seconds, 1), "exit": done.returncode}

@@ -8,7 +8,7 @@ starts it, and from other processes on loopback measures two ways of serving bea
 
 A. **in Zope's process**: ``POST /@@pv`` to the Zope port, answered by the middleware
    (the default: nothing else to run);
-B. **dedicated collector**: ``backend/pageview_collector.py`` on its own port, writing to the
+B. **dedicated collector**: ``saiyo collector`` on its own port, writing to the
    same store (what the reverse proxy can route ``/@@pv`` to when the site grows).
 
 For each: the throughput of ``--beacons`` beacons sent as fast as ``--clients`` processes
@@ -20,10 +20,10 @@ test-output/bench-pageviews.json. The machine (2 cores) is shared by Zope, the c
 and the load generator itself: compare figures from the same run, not across runs.
 """
 
-from backend.server import wait_until_up
-from backend.throwaway import free_port
-from backend.throwaway import make_demo_site
 from pathlib import Path
+from saiyo_backend.instance.server import wait_until_up
+from tests.support.throwaway import free_port
+from tests.support.throwaway import make_demo_site
 
 import argparse
 import http.client
@@ -181,7 +181,7 @@ def measure(zope_port, beacon_port, token, args, var) -> dict:
 def start_collector(instance) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "backend.pageview_collector", "--etc", str(instance.etc), "--port", str(port)],
+        [sys.executable, "-m", "saiyo_backend", "collector", "--etc", str(instance.etc), "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -17,10 +17,10 @@ copy is the plain file).
 
 from __future__ import annotations
 
-from backend import cluster
-from backend import loopback
-from backend.throwaway import free_port
 from pathlib import Path
+from saiyo_backend import cluster
+from saiyo_backend.cluster import loopback
+from tests.support.throwaway import free_port
 
 import argparse
 import os

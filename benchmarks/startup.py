@@ -9,8 +9,8 @@ views and a short idle pause. Results are printed and written to
 test-output/bench-startup.json.
 """
 
-from backend.throwaway import make_demo_site
 from pathlib import Path
+from tests.support.throwaway import make_demo_site
 
 import argparse
 import json

@@ -1,7 +1,7 @@
 """Command line: ``python -m migration build SOURCE --out DIR`` and ``python -m migration report --out DIR``.
 
 ``make migrate SOURCE=…`` runs build, then the import inside Zope
-(backend/migrate_import.py), then report.
+('saiyo migrate-import'), then report.
 """
 
 from migration import build

@@ -13,14 +13,13 @@ from dataclasses import field
 from datetime import date
 from datetime import datetime
 from datetime import time
+from kagoshima.saiyo.dates import to_tokyo
 from kagoshima.saiyo.dates import wareki
 
-import pytz
 import re
 import unicodedata
 
 
-TOKYO = pytz.timezone("Asia/Tokyo")
 WEEKDAYS = "月火水木金土日"
 RANGE_MARKS = "~〜～∼〜－"
 
@@ -110,7 +109,7 @@ def _day(match, year: int | None, month: int | None, warnings: list[str]):
 def _aware(day: date, at: time | None, end: bool) -> datetime:
     if at is None:
         at = time(23, 59, 59) if end else time(0, 0)
-    return TOKYO.localize(datetime.combine(day, at))
+    return to_tokyo(datetime.combine(day, at), storable=True)
 
 
 def parse(text: str, default_year: int | None = None) -> Schedule:

@@ -191,7 +191,7 @@ def extract_exam(page_title: str, url_path: str, main, rules: dict) -> ExamResul
     fields["audiences"] = list(rules.get("audiences", {}).get(exam_type, []))
     title = re.sub(r"^\s*(令和|平成)\s*(元|[0-9０-９]{1,2})\s*年度\s*[:：]?\s*", "", page_title)
     title = re.sub(r"[(（]概要[)）]\s*$", "", title).strip()
-    fields["title"] = f"{wareki.fiscal_year_label(fiscal_year).split('（')[0]} {title}"
+    fields["title"] = f"{wareki.fiscal_year_label(fiscal_year, western=False)} {title}"
     schedule_notes: list[str] = []
     contents: list[dict] = []
     eligibility_parts: list[str] = []

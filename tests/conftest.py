@@ -1,15 +1,15 @@
 """Fixtures: a real Zope instance on a free loopback port, and a real Chromium.
 
 The instance is rendered from the development profile into a temporary folder (its own
-throwaway database), the site is created with backend/create_site.py exactly as
-'make run' does, and it is served by waitress through backend/server.py.
+throwaway database), the site is created with 'saiyo create-site' exactly as
+'make run' does, and it is served by waitress through 'saiyo start'.
 Pages are fetched from http://localhost:<port>/ (not 127.0.0.1, which Plone serves
 unthemed). Screenshots go to test-output/ (ignored by git).
 """
 
-from backend.throwaway import Instance
-from backend.throwaway import make_instance
 from pathlib import Path
+from tests.support.throwaway import Instance
+from tests.support.throwaway import make_instance
 
 import os
 import pytest

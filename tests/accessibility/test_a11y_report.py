@@ -1,9 +1,9 @@
-"""make a11y-report (backend/a11y_report.py): axe-core in Chromium over the real site, and the
+"""make a11y-report (saiyo a11y-report): axe-core in Chromium over the real site, and the
 test-results page that shows its output merged with the manual checklist."""
 
-from backend import a11y_report
-from backend.throwaway import free_port
 from pathlib import Path
+from saiyo_backend.devtools import a11y_report
+from tests.support.throwaway import free_port
 
 import json
 import pytest
@@ -19,7 +19,7 @@ CHECKLIST = a11y_report.PACKAGE / "checklist.yaml"
 
 def report(*args: str) -> subprocess.CompletedProcess:
     """The script as make a11y-report runs it (its own process: Playwright's sync API allows one per thread)."""
-    command = [sys.executable, "-m", "backend.a11y_report", *args]
+    command = [sys.executable, "-m", "saiyo_backend", "a11y-report", *args]
     return subprocess.run(command, cwd=a11y_report.ROOT, capture_output=True, text=True, timeout=600)
 
 

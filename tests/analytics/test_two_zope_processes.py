@@ -7,17 +7,18 @@ Beacons are sent to both processes at the same time; the store must hold every o
 アクセス集計 on either process shows the same total.
 """
 
-from backend import render_instance
-from backend.server import main as server
-from backend.throwaway import free_port
-from backend.throwaway import make_instance
-from backend.throwaway import ROOT
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from saiyo_backend import config as profiles
+from saiyo_backend.cli import main as saiyo
+from saiyo_backend.instance import render as render_instance
 from tests.analytics.helpers import beacon
 from tests.analytics.helpers import counts
 from tests.analytics.helpers import token_of
 from tests.analytics.helpers import views
+from tests.support.throwaway import free_port
+from tests.support.throwaway import make_instance
+from tests.support.throwaway import ROOT
 
 import pytest
 import requests
@@ -34,7 +35,7 @@ BEACONS_EACH = 400
 def zeo_client(base: Path, name: str, zeo_port: int, blob_dir: Path, shared: Path):
     port = free_port()
     etc, var = base / name / "etc", base / name / "var"
-    config = render_instance.load_profile(
+    config = profiles.load_profile(
         "zeo",
         [
             f"server.port={port}",
@@ -85,7 +86,7 @@ def test_two_zope_processes_counting_at_once_lose_nothing(tmp_path):
         started.extend(etc for etc, _ in clients)
         with ThreadPoolExecutor(max_workers=2) as pool:  # both start at once, as a cluster does
             codes = list(
-                pool.map(lambda etc: server(["start", "--etc", str(etc), "--timeout", "180"]), started)
+                pool.map(lambda etc: saiyo(["start", "--etc", str(etc), "--timeout", "180"]), started)
             )
         assert codes == [0, 0]
         (etc_a, url_a), (etc_b, url_b) = clients
@@ -113,7 +114,7 @@ def test_two_zope_processes_counting_at_once_lose_nothing(tmp_path):
     finally:
         # in parallel: a ZEO client's Zope does not exit on SIGTERM and is killed after 30 s
         with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(lambda etc: server(["stop", "--etc", str(etc)]), started))
+            list(pool.map(lambda etc: saiyo(["stop", "--etc", str(etc)]), started))
         zeo.terminate()
         zeo.wait(timeout=60)
 
@@ -122,9 +123,9 @@ def test_the_collector_is_in_every_rendered_pipeline():
     for profile in ("development", "production", "zeo", "relstorage"):
         text = render_instance.render(
             render_instance.resolve_paths(
-                render_instance.load_profile(profile, environ={}), ROOT / "var", ROOT / "etc"
+                profiles.load_profile(profile, environ={}), ROOT / "var", ROOT / "etc"
             )
         )["zope.ini"]
-        assert "use = call:kagoshima.saiyo.analytics.wsgi:make_filter" in text, profile
+        assert "use = call:kagoshima.saiyo.wsgi.pageviews:make_filter" in text, profile
         pipeline = text.split("[pipeline:main]")[1].split("\n\n")[0].split()
         assert pipeline.index("pageviews") < pipeline.index("translogger") < pipeline.index("zope"), profile

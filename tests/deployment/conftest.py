@@ -1,17 +1,17 @@
-"""Fixtures: whole deployments on loopback, started by backend/cluster.py as 'make cluster' does.
+"""Fixtures: whole deployments on loopback, started by saiyo_backend.cluster as 'make cluster' does.
 
 Every port is free and random; nginx runs from its own rendered nginx.conf (no /etc/nginx);
-PostgreSQL for RelStorage is a private cluster in a temporary folder (backend/pg_private.py).
+PostgreSQL for RelStorage is a private cluster in a temporary folder (tests/support/pg_private.py).
 The public host accepts only 127.0.0.1 (the stand-in for the prefecture's proxy); the
 editing host only 127.0.0.3 (the stand-in for an office network).
 """
 
-from backend import cluster
-from backend import loopback
-from backend import pg_private
-from backend.throwaway import free_port
 from dataclasses import dataclass
 from pathlib import Path
+from saiyo_backend import cluster
+from saiyo_backend.cluster import loopback
+from tests.support import pg_private
+from tests.support.throwaway import free_port
 
 import os
 import pytest

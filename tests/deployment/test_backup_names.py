@@ -1,7 +1,7 @@
 """Backup names: one per second, never reused; interrupted snapshots are neither reused nor linked."""
 
-from backend import maintenance
 from pathlib import Path
+from saiyo_backend.cluster import maintenance
 
 import os
 

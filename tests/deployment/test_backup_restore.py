@@ -1,8 +1,8 @@
 """Back up, change, restore: the restored site equals the backed-up one (ZEO: repozo + blob
 snapshot; RelStorage: pg_dump), content, history-relevant dates and file (blob) bytes."""
 
-from backend import cluster
-from backend import maintenance
+from saiyo_backend import cluster
+from saiyo_backend.cluster import maintenance
 
 import base64
 import pytest
@@ -120,8 +120,8 @@ def test_backups_are_incremental_and_snapshots_share_files(zeo_cluster):
 
 
 def test_monitoring_check_says_ok_with_nagios_exit_codes(zeo_cluster, capsys):
-    from backend import check_saiyo
     from pathlib import Path
+    from saiyo_backend.cluster import check as check_saiyo
 
     base = ["--base", zeo_cluster.layout["base"]]
     maintenance.backup(zeo_cluster.layout)

@@ -1,9 +1,9 @@
 """The zc.buildout path builds an instance, pinned from requirements.txt, that serves the site."""
 
-from backend import buildout_versions
-from backend.server import wait_until_up
-from backend.throwaway import free_port
 from pathlib import Path
+from saiyo_backend.devtools import buildout_versions
+from saiyo_backend.instance.server import wait_until_up
+from tests.support.throwaway import free_port
 
 import os
 import pytest
@@ -39,12 +39,14 @@ def test_buildout_builds_an_instance_that_serves_the_site(tmp_path):
         if (ROOT / name).is_file():
             (checkout / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, checkout / name)
-    subprocess.run([sys.executable, "backend/buildout_versions.py"], cwd=checkout, check=True)
+    subprocess.run(
+        [sys.executable, "backend/src/saiyo_backend/devtools/buildout_versions.py"], cwd=checkout, check=True
+    )
     port = free_port()
     built = subprocess.run(
         [str(BIN / "buildout"), "-c", "buildout.cfg", f"instance:http-address=127.0.0.1:{port}"],
         cwd=checkout,
-        input="\n",  # no initial Zope user: backend/create_site.py makes the administrator
+        input="\n",  # no initial Zope user: saiyo create-site makes the administrator
         capture_output=True,
         text=True,
     )
@@ -55,7 +57,7 @@ def test_buildout_builds_an_instance_that_serves_the_site(tmp_path):
     password = "buildout-path-0123"
     environ = {**os.environ, "SAIYO_ADMIN_PASSWORD": password}
     created = subprocess.run(
-        [str(checkout / "bin" / "instance"), "run", "backend/create_site.py"],
+        [str(checkout / "bin" / "instance"), "run", "backend/src/saiyo_backend/zope/create_site.py"],
         cwd=checkout,
         capture_output=True,
         text=True,

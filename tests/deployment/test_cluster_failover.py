@@ -1,9 +1,9 @@
 """Both cluster kinds (ZEO, RelStorage on a private PostgreSQL) behind nginx: an edit on
 one client is seen on the other, and a client killed under load costs visitors ≤ 1 %."""
 
-from backend import server
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from saiyo_backend.instance import server
 
 import os
 import pytest
@@ -19,6 +19,8 @@ JSON = {"Accept": "application/json"}
 # Visits answered after the kill: a request cut by the kill itself (the one being answered by
 # the victim at that moment) must stay under 1 % of them.
 AFTER_THE_KILL = 120
+# A generous limit for an event that must happen on a busy shared machine (never a speed target).
+EVENT_LIMIT = 120.0
 
 
 @pytest.fixture(params=["zeo", "relstorage"])
@@ -36,12 +38,12 @@ def test_an_edit_on_one_client_is_seen_on_the_other(deployment):
         auth=deployment.admin, timeout=60,
     )  # fmt: skip
     assert changed.status_code == 204, changed.text
-    seen = None
-    for _ in range(40):
+    # Wait for the other client to see the edit; how fast it does is for a benchmark to measure.
+    seen, deadline = None, time.monotonic() + EVENT_LIMIT
+    while seen != title and time.monotonic() < deadline:
         seen = requests.get(f"{two}{PAGE}", headers=JSON, auth=deployment.admin, timeout=60).json()["title"]
-        if seen == title:
-            break
-        time.sleep(0.25)
+        if seen != title:
+            time.sleep(0.25)
     assert seen == title
     requests.patch(
         f"{one}{PAGE}", json={"title": before.json()["title"]}, headers={**JSON, "Content-Type": "application/json"},
@@ -92,7 +94,7 @@ def test_killing_a_client_under_load_costs_visitors_almost_nothing(deployment):
         stop.set()
         # Bring the victim back for the tests that follow, whatever happened here.
         if server.running_pid(server.settings(Path(victim["etc"]))) is None:
-            assert server.main(["start", "--etc", victim["etc"]]) == 0
+            assert server.start(Path(victim["etc"]), 120) == 0
     failures = [status for _, status in results if status != 200]
     after = sum(1 for at, _ in results if at > killed_at)
     print(f"{len(results)} visits ({after} after the kill), {len(failures)} failed: {failures[:5]}")

@@ -1,6 +1,6 @@
 """Every deployment profile renders into files its programs accept (nothing is started)."""
 
-from backend import cluster
+from saiyo_backend import cluster
 from tests.deployment.conftest import needs_nginx
 
 import pytest

@@ -1,7 +1,7 @@
 """The Japanese manuals build into Word files that keep every chapter, and stay true to the Makefile."""
 
-from backend import build_manuals
 from pathlib import Path
+from saiyo_backend.devtools import manuals as build_manuals
 
 import pytest
 import re

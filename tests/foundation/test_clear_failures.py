@@ -1,10 +1,11 @@
 """Clear failures: the cause and the fix in Japanese and English, exit status 1, no
 traceback, and no data touched."""
 
-from backend.throwaway import make_instance
 from pathlib import Path
+from tests.support.throwaway import make_instance
 
 import hashlib
+import pytest
 import socket
 import subprocess
 import sys
@@ -25,7 +26,7 @@ def assert_clear(result, japanese, english):
 
 
 def server(instance, command):
-    return run(sys.executable, "-m", "backend.server", command, "--etc", str(instance.etc))
+    return run(sys.executable, "-m", "saiyo_backend", command, "--etc", str(instance.etc))
 
 
 def digest(path: Path) -> str:
@@ -33,13 +34,13 @@ def digest(path: Path) -> str:
 
 
 def test_unsupported_python_version():
-    result = run(sys.executable, "backend/preflight.py", "python", "3.8")
+    result = run(sys.executable, "backend/src/saiyo_backend/preflight.py", "python", "3.8")
     assert_clear(result, "Python 3.8 には対応していません", "Python 3.8 is not supported")
     assert "PYTHON=python3.11" in result.stderr
 
 
 def test_this_python_is_supported():
-    assert run(sys.executable, "backend/preflight.py", "python").returncode == 0
+    assert run(sys.executable, "backend/src/saiyo_backend/preflight.py", "python").returncode == 0
 
 
 def test_port_taken(tmp_path):
@@ -72,7 +73,7 @@ def test_broken_database_is_named_and_left_untouched(tmp_path):
 def test_missing_system_program():
     result = run(
         sys.executable,
-        "backend/preflight.py",
+        "backend/src/saiyo_backend/preflight.py",
         "command",
         "chromium-that-is-not-there",
         "apt-get install chromium",
@@ -81,5 +82,22 @@ def test_missing_system_program():
 
 
 def test_start_without_a_rendered_instance(tmp_path):
-    result = run(sys.executable, "-m", "backend.server", "start", "--etc", str(tmp_path / "etc"))
+    result = run(sys.executable, "-m", "saiyo_backend", "start", "--etc", str(tmp_path / "etc"))
     assert_clear(result, "インスタンスがありません", "run 'make instance' first")
+
+
+@pytest.mark.parametrize("command", ["create-site", "schedule", "export"])
+def test_zope_script_without_a_rendered_instance(tmp_path, command):
+    result = run(sys.executable, "-m", "saiyo_backend", command, "--etc", str(tmp_path / "etc"))
+    assert_clear(result, "インスタンスがありません", "run 'make instance' first")
+
+
+def test_zope_script_while_the_database_is_in_use(tmp_path):
+    instance = make_instance(tmp_path)
+    assert instance.create_site().returncode == 0
+    assert instance.start() == 0
+    try:
+        result = instance.saiyo("schedule")
+    finally:
+        instance.stop()
+    assert_clear(result, "別のプロセス", "is in use by another process")

@@ -1,7 +1,8 @@
 """The instance renderer: every profile renders into files Zope accepts."""
 
-from backend import render_instance
 from pathlib import Path
+from saiyo_backend import config as profiles
+from saiyo_backend.instance import render as render_instance
 
 import configparser
 import pytest
@@ -10,11 +11,11 @@ import sys
 
 
 ROOT = Path(__file__).resolve().parents[2]
-PROFILES = sorted(path.stem for path in (ROOT / "profiles").glob("*.toml"))
+PROFILES = profiles.profile_names()
 
 
 def rendered(tmp_path, profile, overrides=(), environ=None):
-    config = render_instance.load_profile(profile, overrides, environ=environ or {})
+    config = profiles.load_profile(profile, overrides, environ=environ or {})
     config = render_instance.resolve_paths(config, tmp_path / "var", tmp_path / "etc")
     render_instance.write_instance(config)
     return config, tmp_path / "etc"
@@ -103,13 +104,13 @@ def test_overrides_and_environment(tmp_path):
     ],
 )
 def test_bad_profiles_are_refused_with_the_reason(overrides, message):
-    with pytest.raises(render_instance.ProfileError, match=message):
-        render_instance.load_profile("development", overrides, environ={})
+    with pytest.raises(profiles.ProfileError, match=message):
+        profiles.load_profile("development", overrides, environ={})
 
 
 def test_unknown_profile_on_the_command_line(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "backend.render_instance", "--profile", "nope", "--etc", str(tmp_path)],
+        [sys.executable, "-m", "saiyo_backend", "instance", "--profile", "nope", "--etc", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -122,5 +123,38 @@ def test_unknown_profile_on_the_command_line(tmp_path):
 
 
 def test_missing_environment_variable_without_default():
-    with pytest.raises(render_instance.ProfileError, match="SAIYO_X is not set"):
-        render_instance._expand("${SAIYO_X}", {})
+    with pytest.raises(profiles.ProfileError, match="SAIYO_X is not set"):
+        profiles._expand("${SAIYO_X}", {})
+
+
+def test_deployment_profiles_share_the_proxy_of_the_base_profile():
+    shared = profiles.read_profile("base")["proxy"]
+    for name in ("production", "zeo", "relstorage"):
+        assert profiles.read_profile(name)["proxy"] == shared, name
+    assert "proxy" not in profiles.read_profile("development")
+    with pytest.raises(profiles.ProfileError, match="no profile named 'base'"):
+        profiles.load_profile("base", environ={})
+
+
+def test_a_profile_overrides_what_it_extends(tmp_path):
+    (tmp_path / "base.toml").write_text("[proxy]\nhttp_port = 80\nhttps_port = 443\n")
+    (tmp_path / "site.toml").write_text(
+        'extends = "base"\n[proxy]\nhttps_port = 8443\n'
+        '[storage]\nkind = "filestorage"\n[storage.filestorage]\npath = "Data.fs"\nblob_dir = "blobs"\n'
+    )
+    (tmp_path / "loop.toml").write_text('extends = "loop"\n')
+    config = profiles.load_profile("site", environ={}, folder=tmp_path)
+    assert config["proxy"] == {"http_port": 80, "https_port": 8443}
+    assert "extends" not in config
+    with pytest.raises(profiles.ProfileError, match="in a circle"):
+        profiles.load_profile("loop", environ={}, folder=tmp_path)
+
+
+def test_instance_record_reads_back_what_was_written(tmp_path):
+    config, etc = rendered(tmp_path, "development", ["""instance.site_id='採用 "x" \\'"""])
+    record = profiles.read_instance(etc)
+    assert record["site_id"] == '採用 "x" \\'
+    assert record["port"] == config["server"]["port"]
+    assert record["data_fs"] == config["storage"]["filestorage"]["path"]
+    with pytest.raises(profiles.NoInstance, match="make instance"):
+        profiles.read_instance(tmp_path / "nowhere")

@@ -5,9 +5,9 @@ it covers every object (UIDs, fields, review states, workflow history), relation
 roles, positions, redirects, groups and users.
 """
 
-from backend.throwaway import make_demo_site
-from backend.throwaway import make_instance
 from pathlib import Path
+from tests.support.throwaway import make_demo_site
+from tests.support.throwaway import make_instance
 
 import csv
 import json
@@ -48,8 +48,8 @@ ADD_PEOPLE = textwrap.dedent(
 )
 
 
-def zconsole(instance, script: str, *args):
-    done = instance.zconsole(ROOT / "backend" / script, *args)
+def saiyo(instance, command: str, *args):
+    done = instance.saiyo(command, *args)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     return done
 
@@ -62,12 +62,12 @@ def exports(tmp_path_factory):
     people.write_text(ADD_PEOPLE, encoding="utf-8")
     added = demo.zconsole(people)
     assert added.returncode == 0, added.stderr[-3000:]
-    zconsole(demo, "export_site.py", str(base / "first"))
+    saiyo(demo, "export", str(base / "first"))
     fresh = make_instance(base / "fresh")
     created = fresh.create_site()
     assert created.returncode == 0, created.stdout + created.stderr
-    imported = zconsole(fresh, "import_export.py", str(base / "first"))
-    zconsole(fresh, "export_site.py", str(base / "second"))
+    imported = saiyo(fresh, "import", str(base / "first"))
+    saiyo(fresh, "export", str(base / "second"))
     return base / "first", base / "second", imported
 
 

@@ -4,11 +4,11 @@ The instance runs with debug mode off, as in production: in debug mode Zope show
 error page for NotFound and Plone's redirector never answers.
 """
 
-from backend.throwaway import make_instance
 from migration import build
 from migration import report
 from migration import source
 from pathlib import Path
+from tests.support.throwaway import make_instance
 
 import copy
 import json
@@ -18,7 +18,6 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 MIRROR = Path(__file__).parent / "fixtures" / "mirror"
-IMPORT = ROOT / "backend" / "migrate_import.py"
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,7 @@ def out(tmp_path_factory):
 
 
 def run_import(site, folder):
-    done = site.zconsole(IMPORT, str(folder))
+    done = site.saiyo("migrate-import", str(folder))
     results = json.loads((folder / "import-result.json").read_text(encoding="utf-8"))
     return done, results
 

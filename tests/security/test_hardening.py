@@ -154,35 +154,37 @@ def test_password_reset_does_not_tell_who_exists(plone):
 # Headers ----------------------------------------------------------------------------------
 
 
-def first_image_url(plone):
-    found = rest(plone, "GET", "/@search", params={"portal_type": "Image", "b_size": 1}).json()["items"]
-    return found[0]["@id"] + "/@@images/image" if found else None
-
-
 def test_security_headers_on_every_response_type(plone):
-    image = first_image_url(plone)
+    created = upload(plone, f"header-check-{uuid.uuid4().hex[:6]}.png", PNG, "image/png", "Image")
+    assert created.status_code == 201, created.text
+    image = created.json()["@id"]
     urls = {
-        "page": (plone.url + "/", {}),
-        "rest json": (plone.url + "/@search?SearchableText=試験", JSON),
-        "rest 401": (plone.url + "/@users", JSON),
-        "not found": (plone.url + "/no-such-page-here", {}),
-        "login redirect": (plone.url + "/@@overview-controlpanel", {}),
-        "static resource": (plone.url + "/++plone++static/plone-fontello.css", {}),
-        "robots": (plone.url + "/robots.txt", {}),
+        "page": (plone.url + "/", {}, None),
+        "rest json": (plone.url + "/@search?SearchableText=試験", JSON, None),
+        "rest 401": (plone.url + "/@users", JSON, None),
+        "not found": (plone.url + "/no-such-page-here", {}, None),
+        "login redirect": (plone.url + "/@@overview-controlpanel", {}, None),
+        "static resource": (plone.url + "/++plone++static/plone-fontello.css", {}, None),
+        "robots": (plone.url + "/robots.txt", {}, None),
+        "image": (image + "/@@images/image", {}, plone.admin),
     }
-    if image:
-        urls["image"] = (image, {})
-    for kind, (url, headers) in urls.items():
-        answer = requests.get(url, headers=headers, allow_redirects=False, timeout=60)
-        got = answer.headers
-        assert "frame-ancestors 'self'" in got.get("Content-Security-Policy", ""), (
-            kind,
-            answer.status_code,
-            dict(got),
-        )
-        assert "object-src 'none'" in got["Content-Security-Policy"], kind
-        assert got.get("X-Content-Type-Options") == "nosniff", kind
-        assert got.get("Referrer-Policy") == "strict-origin-when-cross-origin", kind
+    try:
+        for kind, (url, headers, auth) in urls.items():
+            answer = requests.get(url, headers=headers, auth=auth, allow_redirects=False, timeout=60)
+            if kind == "image":
+                assert answer.status_code == 200, (kind, answer.status_code)
+                assert answer.headers["Content-Type"] == "image/png", kind
+            got = answer.headers
+            assert "frame-ancestors 'self'" in got.get("Content-Security-Policy", ""), (
+                kind,
+                answer.status_code,
+                dict(got),
+            )
+            assert "object-src 'none'" in got["Content-Security-Policy"], kind
+            assert got.get("X-Content-Type-Options") == "nosniff", kind
+            assert got.get("Referrer-Policy") == "strict-origin-when-cross-origin", kind
+    finally:
+        rest(plone, "DELETE", image.removeprefix(plone.url))
 
 
 def test_session_cookie_flags_and_secure_behind_https(plone):

@@ -30,14 +30,18 @@ def test_touch_targets_of_header_and_utility_bar(plone, chromium):
     """The controls visitors use on every page are at least 44 px high on a phone."""
     with visitor(chromium, 375, 800) as page:
         open_page(page, plone, "page")
-        small = page.evaluate(
-            """() => [...document.querySelectorAll('.saiyo-utility button, .saiyo-utility a, .navbar-toggler,'
-                + ' #portal-logo, .saiyo-footer li a')]
+        controls = page.evaluate(
+            """() => Object.fromEntries(['.saiyo-utility button, .saiyo-utility a', '.navbar-toggler',
+                '#portal-logo', '.saiyo-footer li a'].map(selector => [selector,
+                [...document.querySelectorAll(selector)]
                 .filter(e => e.offsetParent !== null)
-                .map(e => [e.textContent.trim(), e.getBoundingClientRect().height])
-                .filter(([, h]) => h < 44)"""
+                .map(e => [e.textContent.trim(), e.getBoundingClientRect().height])]))"""
         )
-    assert small == []
+    # Each kind of control is shown on a phone (an empty match would check nothing) ...
+    assert {selector: len(found) for selector, found in controls.items() if not found} == {}
+    # ... and none of them is lower than 44 px.
+    small = {selector: [c for c in found if c[1] < 44] for selector, found in controls.items()}
+    assert {selector: found for selector, found in small.items() if found} == {}
 
 
 def test_mobile_menu_opens_with_the_keyboard(plone, chromium):

@@ -58,7 +58,11 @@ def test_print_hides_navigation_and_prints_link_targets(plone, chromium):
     with visitor(chromium, media="print") as page:
         open_page(page, plone, "page")
         for selector in ("#mainnavigation-wrapper", ".saiyo-utility", ".saiyo-footer", "#portal-breadcrumbs"):
+            # On the page but not printed (a selector that matches nothing would prove nothing).
+            assert page.locator(selector).count() > 0, f"{selector} is not on the page"
             assert not page.locator(selector).first.is_visible(), selector
-        link = page.locator("#content-core a[href^='http']").first
+        links = page.locator("#content-core a[href^='http']")
+        assert links.count() > 0, "the page has no link to print the target of"
+        link = links.first
         after = link.evaluate("a => getComputedStyle(a, '::after').content")
         assert link.get_attribute("href") in after

@@ -35,6 +35,46 @@ def post_install(context):
     logger.info("kagoshima.saiyo: default profile applied")
 
 
+# Registry records the add-on defines (its settings, its two bundles): all of them go.
+OWN_RECORD_PREFIXES = ("kagoshima.saiyo.", "plone.bundles/kagoshima-saiyo.", "plone.bundles/saiyo-reader.")
+# The add-on's permissions that profiles/default/rolemap.xml sets on the site root.
+OWN_PERMISSIONS = (
+    "kagoshima.saiyo: Add ExamNotice",
+    "kagoshima.saiyo: Add JobCategory",
+    "kagoshima.saiyo: Add StaffProfile",
+    "kagoshima.saiyo: Add FAQ",
+    "kagoshima.saiyo: View page views",
+    "kagoshima.saiyo: View audit log",
+)
+
+
+def remove_records(registry) -> list[str]:
+    names = [name for name in registry.records.keys() if name.startswith(OWN_RECORD_PREFIXES)]
+    for name in names:
+        del registry.records[name]
+    return names
+
+
 def uninstall(context):
-    """Post-uninstall step."""
-    logger.info("kagoshima.saiyo: uninstall profile applied")
+    """Post-uninstall step: what the uninstall profile's XML cannot say.
+
+    The XML steps removed the browser layer, catalog indexes and columns, configlets, content
+    types and actions. Here: the workflow (content keeps what it showed), groups, versioning,
+    the PAS plugin and session settings, the top page, viewlet settings, registry records and
+    the permission settings of the site root. Content and its history stay.
+    """
+    from kagoshima.saiyo.security.setup import uninstall as security_uninstall
+    from kagoshima.saiyo.theme.setup import uninstall as theme_uninstall
+    from kagoshima.saiyo.workflows.setup import uninstall as workflows_uninstall
+    from plone.registry.interfaces import IRegistry
+    from Products.CMFCore.utils import getToolByName
+    from zope.component import getUtility
+
+    portal = getToolByName(context, "portal_url").getPortalObject()
+    workflows_uninstall(portal)
+    security_uninstall(portal)
+    theme_uninstall(portal)
+    removed = remove_records(getUtility(IRegistry))
+    for permission in OWN_PERMISSIONS:
+        portal.manage_permission(permission, roles=[], acquire=1)
+    logger.info("kagoshima.saiyo: uninstall profile applied (%d registry records removed)", len(removed))

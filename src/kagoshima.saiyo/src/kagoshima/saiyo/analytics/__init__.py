@@ -11,7 +11,7 @@ How a page view is counted
 3. ``collector.py`` decides (POST only, same origin, no prefetch, no crawler user agent,
    no login cookie, a valid signed token) and ``store.py`` adds one to the day's counter
    (day in Asia/Tokyo, UID, device class) in SQLite under the instance's var directory.
-   It is served by the WSGI middleware in ``wsgi.py`` before Zope is entered, so a beacon
+   It is served by the WSGI filter ``kagoshima.saiyo.wsgi.pageviews`` before Zope is entered, so a beacon
    never touches ZODB nor the Zope publisher; the same collector runs alone as
    ``backend/pageview_collector.py`` for the reverse proxy to route ``/@@pv`` to (then the
    Zope processes spend nothing on beacons: see ``make bench``), and

@@ -1,6 +1,6 @@
 """Decide whether a beacon is a real page view, and count it.
 
-Used by the WSGI middleware (``wsgi.py``, the fast path in front of Zope) and by the Zope
+Used by the WSGI filter (``kagoshima.saiyo.wsgi.pageviews``, the fast path in front of Zope) and by the Zope
 view ``@@pv`` (``views.PageViewBeacon``, for instances without the middleware); both give
 it the WSGI environ and the token from the request body. A beacon is counted only when
 all of these hold, cheapest check first:

@@ -13,7 +13,8 @@ from datetime import date
 from datetime import datetime
 from html import escape
 from kagoshima.saiyo.analytics import store as store_module
-from kagoshima.saiyo.dates.wareki import era_year
+from kagoshima.saiyo.dates import era_year_text
+from kagoshima.saiyo.dates import TOKYO
 from plone.uuid.interfaces import IUUID
 from Products.CMFCore.utils import getToolByName
 
@@ -44,8 +45,7 @@ DEFAULT_DESCENDING = {"views", "mobile", "tablet", "desktop"}
 def month_label(month: str) -> str:
     """「令和8年（2026年）11月」."""
     year, number = (int(part) for part in month.split("-"))
-    era, era_number = era_year(date(year, number, 1))
-    return f"{era}{'元' if era_number == 1 else era_number}年（{year}年）{number}月"
+    return f"{era_year_text(date(year, number, 1))}（{year}年）{number}月"
 
 
 def short_month_label(month: str) -> str:
@@ -211,7 +211,7 @@ def to_xlsx(report: MonthReport, rows: list[PageRow] | None = None, created: dat
 
     summary = book.active
     summary.title = "概要"
-    created = created or datetime.now(store_module.TOKYO)
+    created = created or datetime.now(TOKYO)
     lines = [
         ("鹿児島県職員採用ウェブサイト アクセス集計", ""),
         ("対象月", report.label),

@@ -18,8 +18,8 @@ variable ``SAIYO_PAGEVIEWS_DIR`` (for example in the profile's ``[environment]``
 from datetime import date
 from datetime import datetime
 from kagoshima.saiyo import sqlite
+from kagoshima.saiyo.dates import TOKYO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import re
 import secrets
@@ -27,7 +27,6 @@ import sqlite3
 import threading
 
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 DIRECTORY_ENV = "SAIYO_PAGEVIEWS_DIR"
 FILE_NAME = "pageviews.sqlite"
 DEVICES = ("mobile", "tablet", "desktop")

@@ -11,6 +11,8 @@ from kagoshima.saiyo.analytics import token as token_module
 from kagoshima.saiyo.analytics.collector import ENDPOINT
 from kagoshima.saiyo.analytics.interfaces import MEASUREMENT_ID
 from kagoshima.saiyo.analytics.interfaces import REGISTRY_PREFIX
+from kagoshima.saiyo.inline_scripts import bodies_of
+from kagoshima.saiyo.visitors import is_public_request
 from pathlib import Path
 from plone import api
 from plone.app.layout.viewlets import ViewletBase
@@ -30,27 +32,6 @@ BEACON_SCRIPT = re.sub(
 )
 PUBLISHED_STATES = ("published",)
 GA_RECORD = f"{REGISTRY_PREFIX}.ga4_measurement_id"
-
-# Traversal steps of forms and management screens: never tracked, even when an
-# anonymous visitor can reach them (login, password reset, registration). Exact names,
-# so that content whose id merely starts like one ("login-guide") is still tracked.
-NOT_PUBLIC_NAMES = frozenset(
-    """edit base_edit folder_contents content_status_history sharing delete_confirmation object_rename
-    login login_form login-help logout logged_out require_login insufficient-privileges
-    mail_password mail_password_form passwordreset register personal-information change-password
-    overview-controlpanel plone_control_panel manage manage_main manage_workspace
-    saiyo-pageviews saiyo-analytics-settings saiyo-vocabularies""".split()
-)
-NOT_PUBLIC_PATTERN = re.compile(r"^\+\+add\+\+|-controlpanel$|^prefs_|^manage_|^portal_factory$")
-
-
-def is_public_request(request) -> bool:
-    """False for forms and management screens (by the names traversed)."""
-    for name in getattr(request, "steps", None) or ():
-        name = str(name).removeprefix("@@")
-        if name in NOT_PUBLIC_NAMES or NOT_PUBLIC_PATTERN.search(name):
-            return False
-    return True
 
 
 class PageViewViewlet(ViewletBase):
@@ -118,3 +99,17 @@ class GoogleAnalyticsViewlet(ViewletBase):
         if not self.ga_id:
             return ""
         return GTAG.format(id=escape(self.ga_id), id_js=json.dumps(self.ga_id))
+
+
+class InlineScripts:
+    """IInlineScripts of analytics: the beacon, and the gtag snippet when a measurement ID is set."""
+
+    def scripts(self):
+        found = [BEACON_SCRIPT]
+        try:
+            ga_id = measurement_id()
+        except Exception:  # no site (Zope's own error pages): the beacon alone
+            ga_id = ""
+        if ga_id:
+            found.extend(bodies_of(GTAG.format(id=ga_id, id_js=json.dumps(ga_id))))
+        return found

@@ -193,9 +193,6 @@ class ExamListView(BrowserView):
         status = self.selected("status")
         if status:
             notices = [notice for notice in notices if notice.status == status]
-        order = {token: number for number, (token, _label) in enumerate(exam_status.STATUSES)}
         # Open first, then upcoming, preparing, closed, finished; newest year first within each.
-        rank = {"open": 0, "upcoming": 1, "preparing": 2, "closed": 3, "finished": 4}
-        return sorted(
-            notices, key=lambda n: (rank.get(n.status, order.get(n.status, 9)), -(n.fiscal_year or 0))
-        )
+        rank = {token: number for number, token in enumerate(exam_status.AHEAD + exam_status.PAST)}
+        return sorted(notices, key=lambda n: (rank.get(n.status, len(rank)), -(n.fiscal_year or 0)))

@@ -13,11 +13,11 @@ from plone import api
 # Bootstrap colour utilities (contrast ≥ 4.5:1 in Barceloneta) per status, until the
 # site theme styles .saiyo-status--<token> itself.
 BADGE_CLASSES = {
-    "open": "text-bg-success",
-    "upcoming": "text-bg-primary",
-    "preparing": "text-bg-secondary",
-    "closed": "text-bg-warning",
-    "finished": "text-bg-dark",
+    exam_status.OPEN: "text-bg-success",
+    exam_status.UPCOMING: "text-bg-primary",
+    exam_status.PREPARING: "text-bg-secondary",
+    exam_status.CLOSED: "text-bg-warning",
+    exam_status.FINISHED: "text-bg-dark",
 }
 
 

@@ -3,6 +3,7 @@
 from datetime import date
 from kagoshima.saiyo.browser.exams import query_notices
 from kagoshima.saiyo.browser.exams import summaries
+from kagoshima.saiyo.content import exam_status
 from kagoshima.saiyo.dates import wareki
 from kagoshima.saiyo.vocabularies import CAREER_TYPES
 from kagoshima.saiyo.vocabularies import editable_terms
@@ -23,10 +24,10 @@ class JobCategoryView(BrowserView):
         return summaries(query_notices(job_types=self.context.job_type)) if self.context.job_type else []
 
     def open_exams(self):
-        return [n for n in self._exams() if n.status in ("open", "upcoming", "preparing")]
+        return [n for n in self._exams() if n.status in exam_status.AHEAD]
 
     def past_exams(self):
-        return [n for n in self._exams() if n.status in ("closed", "finished")]
+        return [n for n in self._exams() if n.status in exam_status.PAST]
 
     def interviews(self):
         if not self.context.job_type:

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 from kagoshima.saiyo.behaviors.recruitment_event import IRecruitmentEvent
+from kagoshima.saiyo.dates import to_tokyo
+from kagoshima.saiyo.dates import TOKYO
 from kagoshima.saiyo.dates import wareki
 from kagoshima.saiyo.vocabularies import term_title
 from plone.app.layout.viewlets import ViewletBase
-from zoneinfo import ZoneInfo
 
 
 class RecruitmentEventViewlet(ViewletBase):
@@ -34,9 +35,7 @@ class RecruitmentEventViewlet(ViewletBase):
         deadline = facts.application_deadline
         if deadline is None:
             return True
-        tokyo = ZoneInfo("Asia/Tokyo")
-        deadline = deadline.replace(tzinfo=tokyo) if deadline.tzinfo is None else deadline
-        return datetime.now(tokyo) <= deadline
+        return datetime.now(TOKYO) <= to_tokyo(deadline)
 
     def render(self):
         if self.facts is None or not (self.rows() or self.facts.application_url):

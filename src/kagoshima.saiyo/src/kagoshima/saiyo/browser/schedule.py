@@ -7,20 +7,16 @@ from kagoshima.saiyo.browser.exams import badge_class
 from kagoshima.saiyo.browser.exams import query_notices
 from kagoshima.saiyo.browser.exams import status_of_brain
 from kagoshima.saiyo.content import exam_status
+from kagoshima.saiyo.dates import to_tokyo
+from kagoshima.saiyo.dates import TOKYO
 from kagoshima.saiyo.dates import wareki
 from Products.Five.browser import BrowserView
-from zoneinfo import ZoneInfo
 
 import icalendar
 
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-
-
 def _tokyo(value):
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=TOKYO) if value.tzinfo is None else value.astimezone(TOKYO)
-    return value
+    return to_tokyo(value) if isinstance(value, datetime) else value
 
 
 def milestones(notice):

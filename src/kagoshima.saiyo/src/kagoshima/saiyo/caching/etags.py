@@ -11,14 +11,11 @@ a minute plus the page's s-maxage; within the minute revalidation stays a cheap 
 """
 
 from datetime import datetime
+from kagoshima.saiyo.dates import TOKYO
 from plone.app.caching.interfaces import IETagValue
-from zoneinfo import ZoneInfo
 from zope.component import adapter
 from zope.interface import implementer
 from zope.interface import Interface
-
-
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @implementer(IETagValue)

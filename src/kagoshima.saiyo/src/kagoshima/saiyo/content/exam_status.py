@@ -28,14 +28,17 @@ from Acquisition import aq_base
 from datetime import date
 from datetime import datetime
 from datetime import time
-from zoneinfo import ZoneInfo
+from kagoshima.saiyo.dates import to_tokyo
+from kagoshima.saiyo.dates import TOKYO
 
 
 __all__ = [
+    "AHEAD",
     "CLOSED",
     "FIELDS",
     "FINISHED",
     "OPEN",
+    "PAST",
     "PREPARING",
     "STATUSES",
     "UPCOMING",
@@ -45,7 +48,6 @@ __all__ = [
     "status_of",
 ]
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 PREPARING = "preparing"
 UPCOMING = "upcoming"
@@ -63,6 +65,11 @@ STATUSES: tuple[tuple[str, str], ...] = (
 )
 
 _LABELS = dict(STATUSES)
+
+# The two groups the pages show: exams an applicant can still take part in (受付中 first, then
+# those whose application is yet to open: the order lists use), and exams that are over.
+AHEAD: tuple[str, ...] = (OPEN, UPCOMING, PREPARING)
+PAST: tuple[str, ...] = (CLOSED, FINISHED)
 
 # The attributes of a content object that status_of() reads.
 FIELDS = (
@@ -86,13 +93,6 @@ def label(token: str) -> str:
         raise KeyError(f"unknown exam status: {token!r}") from None
 
 
-def _tokyo_datetime(value: datetime) -> datetime:
-    """An aware datetime in Tokyo; a naive one is taken as Tokyo time."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        return value.replace(tzinfo=TOKYO)
-    return value.astimezone(TOKYO)
-
-
 def _moment(value, end_of_day: bool) -> datetime | None:
     """An application start or end as an aware Tokyo datetime.
 
@@ -102,7 +102,7 @@ def _moment(value, end_of_day: bool) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return _tokyo_datetime(value)
+        return to_tokyo(value)
     if isinstance(value, date):
         return datetime.combine(value, time.max if end_of_day else time.min, tzinfo=TOKYO)
     raise TypeError(f"expected a datetime or a date, got {type(value).__name__}")
@@ -113,7 +113,7 @@ def _day(value) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return _tokyo_datetime(value).date()
+        return to_tokyo(value).date()
     if isinstance(value, date):
         return value
     raise TypeError(f"expected a date, got {type(value).__name__}")
@@ -130,7 +130,7 @@ def compute_status(
     now: datetime | None = None,
 ) -> str:
     """The status token of an exam with these dates, at ``now`` (default: the current time)."""
-    now = datetime.now(TOKYO) if now is None else _tokyo_datetime(now)
+    now = datetime.now(TOKYO) if now is None else to_tokyo(now)
     today = now.date()
 
     start = _moment(application_start, end_of_day=False)

@@ -1,12 +1,9 @@
 """Field constraints with Japanese messages shared by the content types."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from kagoshima.saiyo.dates import to_tokyo
 from zope.interface import Invalid
 from zope.schema import ValidationError
-
-
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 class NotHttpUrl(ValidationError):
@@ -36,9 +33,7 @@ def not_negative(value) -> bool:
 
 def _comparable(value):
     """Naive date-times are Tokyo time; make them comparable with aware ones."""
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=TOKYO)
-    return value
+    return to_tokyo(value) if isinstance(value, datetime) else value
 
 
 def check_period(start, end, message: str) -> None:

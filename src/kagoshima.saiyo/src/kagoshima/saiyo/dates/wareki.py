@@ -4,10 +4,8 @@ Pure Python, standard library only.
 
 Every function accepts a ``datetime.date`` or a ``datetime.datetime``:
 
-* an aware datetime is first converted to Asia/Tokyo, so 2025-03-31T15:30Z is
-  2025-04-01 here;
-* a naive datetime is taken to already be Tokyo local time (that is what Plone
-  stores for a site whose time zone is Asia/Tokyo);
+* a datetime is taken in Asia/Tokyo by ``dates.tokyo`` (naive means Tokyo, aware
+  converts: 2025-03-31T15:30Z is 2025-04-01 here);
 * a date is used as is.
 
 The first year of an era is written 「元年」 in formatted output (令和元年5月1日).
@@ -19,8 +17,10 @@ year in which they start (fiscal 2025 = 2025-04-01 .. 2026-03-31).
 from datetime import date
 from datetime import datetime
 from datetime import MAXYEAR
+from kagoshima.saiyo.dates.tokyo import to_tokyo
+from kagoshima.saiyo.dates.tokyo import to_tokyo_date
+from kagoshima.saiyo.dates.tokyo import TOKYO
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 import unicodedata
 
@@ -30,6 +30,7 @@ __all__ = [
     "TOKYO",
     "Era",
     "era_year",
+    "era_year_text",
     "fiscal_year",
     "fiscal_year_label",
     "format_date",
@@ -38,8 +39,6 @@ __all__ = [
     "to_tokyo_date",
     "year_label",
 ]
-
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 class Era(NamedTuple):
@@ -65,23 +64,10 @@ _ERAS_BY_KEY = {key: era for era in ERAS for key in (era.name, era.code)}
 _WEEKDAYS = "月火水木金土日"
 
 
-def to_tokyo_date(d: date) -> date:
-    """The calendar date of ``d`` in Tokyo (see the module docstring)."""
-    if isinstance(d, datetime):
-        if d.tzinfo is not None and d.utcoffset() is not None:
-            d = d.astimezone(TOKYO)
-        return d.date()
-    if isinstance(d, date):
-        return d
-    raise TypeError(f"expected a date or a datetime, got {type(d).__name__}")
-
-
 def _to_tokyo_datetime(dt: datetime) -> datetime:
     if not isinstance(dt, datetime):
         raise TypeError(f"expected a datetime, got {type(dt).__name__}")
-    if dt.tzinfo is not None and dt.utcoffset() is not None:
-        return dt.astimezone(TOKYO)
-    return dt
+    return to_tokyo(dt)
 
 
 def _era_of(d: date) -> Era:
@@ -93,6 +79,12 @@ def _era_of(d: date) -> Era:
 
 def _year_text(number: int) -> str:
     return "元" if number == 1 else str(number)
+
+
+def era_year_text(d: date) -> str:
+    """「令和元年」, 「令和7年」: the era and era year of a day, the first year written 元年."""
+    name, number = era_year(d)
+    return f"{name}{_year_text(number)}年"
 
 
 def era_year(d: date) -> tuple[str, int]:
@@ -139,8 +131,9 @@ def _check_year(year: int) -> None:
         raise TypeError(f"expected an int year, got {type(year).__name__}")
 
 
-def fiscal_year_label(year: int) -> str:
-    """「令和7年度（2025年度）」 for the fiscal year that starts on April 1 of ``year``.
+def fiscal_year_label(year: int, western: bool = True) -> str:
+    """「令和7年度（2025年度）」 for the fiscal year that starts on April 1 of ``year``;
+    「令和7年度」 with ``western=False``.
 
     Which era names a fiscal year is a matter of custom, not of the calendar.
     The custom reproduced here: the fiscal year takes the era in force at the end
@@ -158,7 +151,8 @@ def fiscal_year_label(year: int) -> str:
     January 1 and March 31, as 平成 did: it would call fiscal 1988 平成0年度.
     """
     _check_year(year)
-    return f"{_calendar_year_era(year)}度（{year}年度）"
+    label = f"{_calendar_year_era(year)}度"
+    return f"{label}（{year}年度）" if western else label
 
 
 def year_label(year: int) -> str:
@@ -172,8 +166,7 @@ def year_label(year: int) -> str:
 
 def _calendar_year_era(year: int) -> str:
     """「令和元年」: the era of December 31 of ``year`` with its year number."""
-    name, number = era_year(date(year, 12, 31))
-    return f"{name}{_year_text(number)}年"
+    return era_year_text(date(year, 12, 31))
 
 
 def parse_era_year(era: str, year: str | int) -> int:

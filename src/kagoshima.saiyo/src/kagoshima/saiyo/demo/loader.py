@@ -75,6 +75,8 @@ from datetime import time
 from datetime import timedelta
 from kagoshima.saiyo.behaviors.recruitment_event import IRecruitmentEvent
 from kagoshima.saiyo.content.exam_notice import IExamNotice
+from kagoshima.saiyo.dates import to_tokyo
+from kagoshima.saiyo.dates import TOKYO
 from kagoshima.saiyo.dates import wareki
 from kagoshima.saiyo.demo import images
 from pathlib import Path
@@ -98,7 +100,6 @@ from zope.schema import Int
 from zope.schema.interfaces import ValidationError
 
 import logging
-import pytz
 import re
 import yaml
 
@@ -110,7 +111,6 @@ AWARE_SCHEMAS = (IEventBasic, IExamNotice, IRecruitmentEvent)
 logger = logging.getLogger("kagoshima.saiyo.demo")
 
 DATA = Path(__file__).parent / "data"
-TOKYO = wareki.TOKYO
 DEFAULT_STATE = "published"
 # Item keys that are not fields.
 RESERVED = {"id", "type", "title", "children", "state", "effective", "layout"}
@@ -158,15 +158,13 @@ def read_data(name: str):
 
 def nendo(fiscal_year: int) -> str:
     """「令和7年度」 for fiscal 2025 (the era of December 31, as wareki.fiscal_year_label)."""
-    era, number = wareki.era_year(date(fiscal_year, 12, 31))
-    return f"{era}{'元' if number == 1 else number}年度"
+    return wareki.fiscal_year_label(fiscal_year, western=False)
 
 
 def period_of(day: date) -> str:
     """「令和7年11月下旬」."""
-    era, number = wareki.era_year(day)
     part = "上旬" if day.day <= 10 else "中旬" if day.day <= 20 else "下旬"
-    return f"{era}{'元' if number == 1 else number}年{day.month}月{part}"
+    return f"{wareki.era_year_text(day)}{day.month}月{part}"
 
 
 def snap(day: date, target: str | None) -> date:
@@ -385,8 +383,7 @@ class DemoLoader:
             return day
         hour, minute = (int(part) for part in str(spec.get("time", "00:00")).split(":"))
         moment = datetime.combine(day, time(hour, minute))
-        # pytz, not zoneinfo: ZODB cannot pickle zoneinfo time zones, and plone.app.event uses pytz
-        return pytz.timezone("Asia/Tokyo").localize(moment) if aware else moment
+        return to_tokyo(moment, storable=True) if aware else moment
 
     def date_text(self, spec: dict) -> str:
         day = self.relative_day(spec)

@@ -1,6 +1,6 @@
 """The reader's panel, above the content (after the breadcrumbs) of the pages visitors read."""
 
-from kagoshima.saiyo.analytics.viewlets import is_public_request
+from kagoshima.saiyo.visitors import is_public_request
 from plone.app.layout.viewlets import ViewletBase
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 

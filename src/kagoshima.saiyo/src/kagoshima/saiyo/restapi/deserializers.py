@@ -9,6 +9,7 @@ the same result.
 
 from kagoshima.saiyo.behaviors.recruitment_event import IRecruitmentEvent
 from kagoshima.saiyo.content.exam_notice import IExamNotice
+from kagoshima.saiyo.dates import to_tokyo
 from plone.dexterity.interfaces import IDexterityContent
 from plone.restapi.deserializer.dxfields import DatetimeFieldDeserializer
 from plone.restapi.interfaces import IFieldDeserializer
@@ -18,22 +19,9 @@ from zope.publisher.interfaces.browser import IBrowserRequest
 from zope.schema.interfaces import IDatetime
 
 import dateutil.parser
-import pytz
 
 
-# pytz, not zoneinfo: ZODB cannot pickle zoneinfo's tzinfo objects, and Plone's own
-# date-times (plone.app.event, the edit widgets) use pytz.
-TOKYO = pytz.timezone("Asia/Tokyo")
 OWN_SCHEMAS = (IExamNotice, IRecruitmentEvent)
-
-
-def to_tokyo(value):
-    """Aware in Asia/Tokyo; naive input is taken as Tokyo time (as a person types it)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return TOKYO.localize(value)
-    return TOKYO.normalize(value.astimezone(TOKYO))
 
 
 @implementer(IFieldDeserializer)
@@ -51,6 +39,7 @@ class TokyoDatetimeFieldDeserializer(DatetimeFieldDeserializer):
             raise ValueError(
                 f"日時の形式が正しくありません（例: 2025-05-01T09:00:00+09:00）: {value}"
             ) from None
-        result = to_tokyo(parsed)
+        # storable: pytz, which the ZODB can pickle, as Plone's own date-times use
+        result = to_tokyo(parsed, storable=True)
         self.field.validate(result)
         return result

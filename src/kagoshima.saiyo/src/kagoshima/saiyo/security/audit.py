@@ -13,8 +13,8 @@ directory in the environment variable ``SAIYO_AUDIT_DIR``.
 from datetime import datetime
 from datetime import timezone
 from kagoshima.saiyo import sqlite
+from kagoshima.saiyo.dates import TOKYO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import csv
 import io
@@ -27,7 +27,6 @@ import time
 
 logger = logging.getLogger("kagoshima.saiyo.security")
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 DIRECTORY_ENV = "SAIYO_AUDIT_DIR"
 FILE_NAME = "audit.sqlite"
 

@@ -10,14 +10,12 @@ proxy's VirtualHostBase rewrite says) the login cookie gets ``Secure`` and respo
 ``Strict-Transport-Security``; the cookie is always HttpOnly and SameSite=Lax.
 """
 
+from kagoshima.saiyo.inline_scripts import allowed_scripts
+from kagoshima.saiyo.inline_scripts import csp_hash
 from kagoshima.saiyo.security.interfaces import DEFAULT_CSP
 from kagoshima.saiyo.security.settings import setting
 
-import base64
-import hashlib
-import json
 import logging
-import re
 
 
 logger = logging.getLogger("kagoshima.saiyo.security")
@@ -29,31 +27,15 @@ STATIC_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 SESSION_COOKIES = ("__ac",)
-INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
 def is_https(request) -> bool:
     return str(request.get("SERVER_URL", "")).startswith("https://")
 
 
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
 def inline_script_hashes() -> list[str]:
-    """Hashes of the add-on's own inline scripts (page-view beacon, pre-paint settings, gtag)."""
-    from kagoshima.saiyo.analytics import viewlets
-    from kagoshima.saiyo.theme.viewlets import PREPAINT_SCRIPT
-
-    hashes = [_sha256(viewlets.BEACON_SCRIPT), _sha256(PREPAINT_SCRIPT)]
-    try:
-        ga_id = viewlets.measurement_id()
-    except Exception:
-        ga_id = ""
-    if ga_id:
-        snippet = viewlets.GTAG.format(id=ga_id, id_js=json.dumps(ga_id))
-        hashes.extend(_sha256(body) for body in INLINE_SCRIPT.findall(snippet))
-    return hashes
+    """Hashes of the inline scripts the features register (kagoshima.saiyo.inline_scripts)."""
+    return [csp_hash(body) for body in allowed_scripts()]
 
 
 def default_policy() -> str:

@@ -1,7 +1,7 @@
 """Registry schema of the hardening and audit settings (prefix ``kagoshima.saiyo.security``)."""
 
+from kagoshima.saiyo.accessibility.interfaces import IAccessibilitySettings
 from zope import schema
-from zope.interface import Interface
 
 
 DEFAULT_UPLOAD_EXTENSIONS = [
@@ -31,8 +31,10 @@ DEFAULT_CSP = (
 )
 
 
-class ISecuritySettings(Interface):
+class ISecuritySettings(IAccessibilitySettings):
     """サイトの安全対策の設定。"""
+
+    # a11y_blocking_checks comes from IAccessibilitySettings (its owner).
 
     lockout_attempts = schema.Int(
         title="ロックするまでのログイン失敗回数",
@@ -92,14 +94,4 @@ class ISecuritySettings(Interface):
         ),
         default=1095,
         min=0,
-    )
-    a11y_blocking_checks = schema.List(
-        title="承認依頼を止めるアクセシビリティの指摘",
-        description=(
-            "ここに挙げた種類の指摘が本文に残っていると、承認依頼できません。"
-            "種類: img-alt, heading-skip, table-header, link-text, izon-moji, zenkaku-alnum"
-        ),
-        value_type=schema.TextLine(),
-        default=["img-alt", "table-header", "link-text"],
-        required=False,
     )

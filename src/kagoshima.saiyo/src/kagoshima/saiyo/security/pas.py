@@ -237,3 +237,16 @@ def install_plugin(portal):
             plugins.activatePlugin(interface, PLUGIN_ID)
     while plugins.listPlugins(IAuthenticationPlugin)[0][0] != PLUGIN_ID:
         plugins.movePluginsUp(IAuthenticationPlugin, [PLUGIN_ID])
+
+
+def uninstall_plugin(portal):
+    """Deactivate and remove saiyo_guard (uninstall). Idempotent."""
+    pas = portal.acl_users
+    if PLUGIN_ID not in pas.objectIds():
+        return
+    plugins = pas.plugins
+    for interface in (IAuthenticationPlugin, IValidationPlugin):
+        if PLUGIN_ID in [plugin_id for plugin_id, _ in plugins.listPlugins(interface)]:
+            plugins.deactivatePlugin(interface, PLUGIN_ID)
+    pas._delObject(PLUGIN_ID)
+    logger.info("removed the PAS plugin %s", PLUGIN_ID)

@@ -1,6 +1,7 @@
-"""Install helpers of the hardening: the PAS plugin and the session settings. Idempotent."""
+"""Install and uninstall helpers of the hardening: the PAS plugin and the session settings. Idempotent."""
 
 from kagoshima.saiyo.security.pas import install_plugin
+from kagoshima.saiyo.security.pas import uninstall_plugin
 from kagoshima.saiyo.security.settings import PREFIX
 from kagoshima.saiyo.security.settings import setting
 from zope.component.hooks import getSite
@@ -30,38 +31,21 @@ def configure_session(portal):
             setattr(plugin, name, value)
 
 
-# Versioning (履歴): every page type keeps versions on each save and on revert. Files and
-# images are not versioned (each version would copy the whole file).
-VERSIONED_TYPES = (
-    "Document",
-    "News Item",
-    "Event",
-    "Link",
-    "ExamNotice",
-    "JobCategory",
-    "StaffProfile",
-    "FAQ",
-)
-VERSION_POLICIES = ("at_edit_autoversion", "version_on_revert")
-
-
-def enable_versioning(portal):
-    repository = getattr(portal, "portal_repository", None)
-    if repository is None:
-        return
-    types_tool = portal.portal_types
-    wanted = [name for name in VERSIONED_TYPES if name in types_tool.objectIds()]
-    current = list(repository.getVersionableContentTypes())
-    repository.setVersionableContentTypes(current + [name for name in wanted if name not in current])
-    for name in wanted:
-        for policy in VERSION_POLICIES:
-            repository.addPolicyForContentType(name, policy)
-
-
 def post_install(portal):
     install_plugin(portal)
     configure_session(portal)
-    enable_versioning(portal)
+
+
+def uninstall(portal):
+    """Remove saiyo_guard; plone.session gets its own default expiry back."""
+    uninstall_plugin(portal)
+    plugin = getattr(portal.acl_users, "session", None)
+    if plugin is not None:
+        for name in session_properties():
+            # The class attribute is plone.session's default.
+            if name in plugin.__dict__:
+                delattr(plugin, name)
+        plugin._p_changed = True
 
 
 def on_setting_changed(event):

@@ -13,13 +13,13 @@ from datetime import date
 from datetime import datetime
 from html import escape
 from html.parser import HTMLParser
-from zoneinfo import ZoneInfo
+from kagoshima.saiyo import dates
+from kagoshima.saiyo.dates import TOKYO
 
 import json
 import re
 
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 SCHEMA = "https://schema.org"
 
 SITE_NAME = "鹿児島県職員採用"
@@ -67,15 +67,9 @@ def script(graph: dict) -> str:
 
 
 def to_tokyo(value):
-    """A datetime in Asia/Tokyo from a datetime, a date or a Zope DateTime; None otherwise."""
-    if value is None:
-        return None
-    if hasattr(value, "asdatetime"):  # Zope DateTime
-        value = value.asdatetime()
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=TOKYO)
-        return value.astimezone(TOKYO)
+    """A datetime in Asia/Tokyo from a datetime, a date (its start) or a Zope DateTime; None otherwise."""
+    if isinstance(value, datetime) or hasattr(value, "asdatetime"):
+        return dates.to_tokyo(value)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=TOKYO)
     return None

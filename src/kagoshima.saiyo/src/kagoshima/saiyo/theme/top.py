@@ -10,17 +10,15 @@ from kagoshima.saiyo.browser.exams import query_notices
 from kagoshima.saiyo.browser.exams import summaries
 from kagoshima.saiyo.browser.people import StaffSummary
 from kagoshima.saiyo.content import exam_status
+from kagoshima.saiyo.dates import to_tokyo
+from kagoshima.saiyo.dates import TOKYO
 from kagoshima.saiyo.dates import wareki
 from kagoshima.saiyo.theme.settings import display_setting
 from plone import api
 from plone.app.layout.viewlets import ViewletBase
 from Products.Five.browser import BrowserView
-from zoneinfo import ZoneInfo
 
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-# 受付中 first, then 受付予定 (受付前 and 準備中 with a known start)
-TOP_STATUSES = (exam_status.OPEN, exam_status.UPCOMING, exam_status.PREPARING)
 MAX_EXAMS = 6
 MAX_EVENTS = 3
 MAX_INTERVIEWS = 3
@@ -28,15 +26,14 @@ MAX_INTERVIEWS = 3
 
 def open_and_upcoming(notices):
     """Notices that are 受付中 or 受付予定, open ones first, then by application start."""
-    chosen = [notice for notice in notices if notice.status in TOP_STATUSES]
+    chosen = [notice for notice in notices if notice.status in exam_status.AHEAD]
     far = datetime.max.replace(tzinfo=TOKYO)
 
     def key(notice):
         start = notice.application_start
-        start = start.asdatetime() if hasattr(start, "asdatetime") else start
-        if isinstance(start, datetime) and start.tzinfo is None:
-            start = start.replace(tzinfo=TOKYO)
-        return (TOP_STATUSES.index(notice.status), start or far)
+        if isinstance(start, datetime) or hasattr(start, "asdatetime"):
+            start = to_tokyo(start)
+        return (exam_status.AHEAD.index(notice.status), start or far)
 
     return sorted(chosen, key=key)
 
@@ -77,13 +74,13 @@ class NewsBlock(TopBlock):
     def day(value) -> str:
         if not value or value.year() < 1900:
             return ""
-        return wareki.format_date(value.asdatetime().astimezone(TOKYO).date())
+        return wareki.format_date(to_tokyo(value).date())
 
     @staticmethod
     def iso(value) -> str:
         if not value or value.year() < 1900:
             return ""
-        return value.asdatetime().astimezone(TOKYO).date().isoformat()
+        return to_tokyo(value).date().isoformat()
 
 
 class EventsBlock(TopBlock):
@@ -97,10 +94,8 @@ class EventsBlock(TopBlock):
             {
                 "title": brain.Title,
                 "url": brain.getURL(),
-                "date": wareki.format_date(brain.start.astimezone(TOKYO).date(), weekday=True)
-                if brain.start
-                else "",
-                "iso": brain.start.astimezone(TOKYO).date().isoformat() if brain.start else "",
+                "date": wareki.format_date(to_tokyo(brain.start).date(), weekday=True) if brain.start else "",
+                "iso": to_tokyo(brain.start).date().isoformat() if brain.start else "",
                 "description": brain.Description,
             }
             for brain in brains

@@ -8,7 +8,7 @@ from zope.component import getMultiAdapter
 
 # 文字サイズ・配色 chosen on an earlier page, applied before the first paint (the utility bar's
 # script, ++plone++kagoshima.saiyo/saiyo.js, stores them). Inline so there is no flash; the
-# Content-Security-Policy allows exactly this text by its hash (security/headers.py).
+# Content-Security-Policy allows exactly this text by its hash (InlineScripts below).
 PREPAINT_SCRIPT = (
     '(function(d){try{var s=window.localStorage,v;v=s.getItem("saiyo.size");'
     'if(v==="large"||v==="xlarge"){d.setAttribute("data-saiyo-size",v);}'
@@ -19,6 +19,13 @@ PREPAINT_SCRIPT = (
 
 class HeadViewlet(ViewletBase):
     prepaint_script = f"<script>{PREPAINT_SCRIPT}</script>"
+
+
+class InlineScripts:
+    """IInlineScripts of the theme: the pre-paint settings script."""
+
+    def scripts(self):
+        return [PREPAINT_SCRIPT]
 
 
 class FooterViewlet(ViewletBase):

@@ -1,7 +1,7 @@
-"""Install helpers: the two groups, and existing content brought under saiyo_workflow.
+"""Install helpers: the two groups, existing content brought under saiyo_workflow, versioning.
 
-Both are idempotent: the default profile's post-install step and the upgrade step
-v20261125002 call them, and running them again changes nothing.
+All are idempotent: the default profile's post-install step and the upgrade steps
+(v20261125002, v20261202003) call them, and running them again changes nothing.
 """
 
 from DateTime import DateTime
@@ -106,7 +106,145 @@ def adopt_existing_content(portal):
     return counts
 
 
+# Versioning (履歴): every page type keeps versions on each save and on revert. Files and
+# images are not versioned (each version would copy the whole file).
+VERSIONED_TYPES = (
+    "Document",
+    "News Item",
+    "Event",
+    "Link",
+    "ExamNotice",
+    "JobCategory",
+    "StaffProfile",
+    "FAQ",
+)
+VERSION_POLICIES = ("at_edit_autoversion", "version_on_revert")
+# Plone versions its own page types with the same policies; uninstalling leaves them so.
+OWN_VERSIONED_TYPES = ("ExamNotice", "JobCategory", "StaffProfile", "FAQ")
+
+
+def enable_versioning(portal):
+    repository = getattr(portal, "portal_repository", None)
+    if repository is None:
+        return
+    types_tool = portal.portal_types
+    wanted = [name for name in VERSIONED_TYPES if name in types_tool.objectIds()]
+    current = list(repository.getVersionableContentTypes())
+    repository.setVersionableContentTypes(current + [name for name in wanted if name not in current])
+    for name in wanted:
+        for policy in VERSION_POLICIES:
+            repository.addPolicyForContentType(name, policy)
+
+
 def post_install(portal):
     """What the default profile does after its XML steps (called from setuphandlers)."""
     ensure_groups(portal)
     adopt_existing_content(portal)
+    enable_versioning(portal)
+
+
+# Uninstall ------------------------------------------------------------------
+
+PLONE_DEFAULT_WORKFLOW = "simple_publication_workflow"
+# saiyo_workflow state -> the state of Plone's default workflow. 公開終了 (expired) was not
+# public, so it stays hidden there too: nothing becomes visible by uninstalling.
+PLONE_STATE_MAP = {"private": "private", "pending": "pending", "published": "published", "expired": "private"}
+
+
+def remove_groups(portal):
+    """Take back the roles the add-on gave its groups; delete a group nobody is a member of.
+
+    A group with members stays (without those roles): who belongs to it is the site's data.
+    """
+    groups_tool = getToolByName(portal, "portal_groups")
+    for group_id, spec in GROUPS.items():
+        group = groups_tool.getGroupById(group_id)
+        if group is None:
+            continue
+        if group.getGroupMemberIds():
+            roles = [r for r in group.getRoles() if r not in (*spec["roles"], "Authenticated", "Anonymous")]
+            groups_tool.setRolesForGroup(group_id, roles)
+            logger.info("kept the group %s (it has members), without the roles %s", group_id, spec["roles"])
+        else:
+            groups_tool.removeGroup(group_id)
+            logger.info("removed the empty group %s", group_id)
+
+
+def disable_versioning(portal):
+    """The add-on's own types are no longer versioned (Plone's types keep Plone's settings)."""
+    repository = getattr(portal, "portal_repository", None)
+    if repository is None:
+        return
+    repository.setVersionableContentTypes(
+        [name for name in repository.getVersionableContentTypes() if name not in OWN_VERSIONED_TYPES]
+    )
+    for name in OWN_VERSIONED_TYPES:
+        for policy in VERSION_POLICIES:
+            repository.removePolicyFromContentType(name, policy)
+
+
+def remove_workflow(portal):
+    """Back to Plone's workflows, each item keeping what it showed: then remove saiyo_workflow.
+
+    Types bound to saiyo_workflow alone (File, Image) get no workflow again, as in Plone; the
+    default chain becomes simple_publication_workflow. The workflow history stays with the items.
+    Returns {new_state: count}.
+    """
+    workflow_tool = getToolByName(portal, "portal_workflow")
+    workflow = workflow_tool.get(WORKFLOW_ID)
+    if workflow is None:
+        return {}
+    if WORKFLOW_ID in workflow_tool.getDefaultChain():
+        workflow_tool.setDefaultChain(PLONE_DEFAULT_WORKFLOW)
+    for type_id, chain in list(workflow_tool.listChainOverrides()):
+        if WORKFLOW_ID in chain:
+            workflow_tool.setChainForPortalTypes((type_id,), [wf for wf in chain if wf != WORKFLOW_ID])
+    managed = list(workflow.permissions)
+    catalog = getToolByName(portal, "portal_catalog")
+    counts = {}
+    for brain in catalog.unrestrictedSearchResults(path="/".join(portal.getPhysicalPath())):
+        try:
+            obj = brain._unrestrictedGetObject()
+        except (AttributeError, KeyError):
+            continue
+        history = (getattr(obj, "workflow_history", None) or {}).get(WORKFLOW_ID)
+        if not history:
+            continue
+        old = history[-1].get("review_state")
+        chain = workflow_tool.getChainFor(obj)
+        if not chain:
+            # No workflow: the item's permissions are acquired again, as for a new File.
+            applicable = {name for name, *_ in obj.ac_inherited_permissions(1)}
+            for permission in managed:
+                if permission in applicable:
+                    obj.manage_permission(permission, roles=[], acquire=1)
+            new = "(no workflow)"
+        else:
+            new = PLONE_STATE_MAP.get(old, "private")
+            for workflow_id in chain:
+                target = workflow_tool[workflow_id]
+                state = new if new in target.states else target.initial_state
+                workflow_tool.setStatusOf(
+                    workflow_id,
+                    obj,
+                    {
+                        "action": None,
+                        "actor": None,
+                        "comments": f"承認ワークフローの削除（以前の状態: {old}）",
+                        "review_state": state,
+                        "time": DateTime(),
+                    },
+                )
+                target.updateRoleMappingsFor(obj)
+        obj.reindexObject(idxs=["allowedRolesAndUsers", "review_state"])
+        counts[new] = counts.get(new, 0) + 1
+    workflow_tool.manage_delObjects([WORKFLOW_ID])
+    logger.info("removed %s; existing content: %s", WORKFLOW_ID, counts or "none")
+    return counts
+
+
+def uninstall(portal):
+    """What the uninstall profile does after its XML steps (called from setuphandlers)."""
+    remove_workflow(portal)
+    remove_groups(portal)
+    disable_versioning(portal)

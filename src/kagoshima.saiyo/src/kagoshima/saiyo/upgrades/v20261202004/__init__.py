@@ -1,4 +1,4 @@
-"""1004: the site theme, the top page and its settings (issue 4)."""
+"""2026-12-02: the site theme, the top page and its settings (profile version 1004)."""
 
 from kagoshima.saiyo.theme.setup import set_top_page
 from plone import api

@@ -1,1 +1,0 @@
-"""Everything that runs beside Zope: instance rendering, site creation, checks."""

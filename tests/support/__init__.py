@@ -1,0 +1,1 @@
+"""What the project tests and the benchmarks share: throwaway instances, a private PostgreSQL."""
