@@ -16,7 +16,7 @@ RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
 CLUSTER_SET := $(foreach item,$(SET),--set $(item))
 STAMP := $(VENV)/.installed
 
-.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule manuals migrate migrate-import export cluster cluster-stop cluster-status backup restore pack check a11y-report
+.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule search-rebuild manuals migrate migrate-import export cluster cluster-stop cluster-status backup restore pack check a11y-report
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -111,18 +111,22 @@ CHANGELOG_VERSION = $(or $(VERSION),$(shell $(BIN)/python -c "from importlib.met
 changelog: install ## Collect the news/ fragments into CHANGES.md (VERSION=… names the release; DRAFT=1 only prints it)
 	$(BIN)/towncrier build --config towncrier.toml --version "$(CHANGELOG_VERSION)" $(if $(DRAFT),--draft,--yes)
 
-bench: site node-tools ## Measure start-up time, idle memory, the page-view collector's, the proxy's and the migration's throughput, Lighthouse scores and page weight
+bench: site node-tools ## Measure start-up time, idle memory, the page-view collector's, the proxy's and the migration's throughput, Lighthouse scores and page weight, and the site search over 5,000 pages
 	$(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.pageviews
 	$(BIN)/python -m benchmarks.lighthouse
 	$(BIN)/python -m benchmarks.proxy_throughput
 	$(BIN)/python -m benchmarks.migration
+	$(BIN)/python -m benchmarks.search
 
 report: install ## Write last month's page-view report (CSV, .xlsx) into instance/var/reports
 	$(BIN)/saiyo report
 
 schedule: install ## Publish reserved pages at 公開日時, expire pages past 公開終了日時 (cron: every 5 min; SITE_URL=… for mail links)
 	$(BIN)/saiyo schedule $(if $(SITE_URL),--site-url $(SITE_URL),) 2> >(grep -v '^WARNING:' >&2)
+
+search-rebuild: install ## Rebuild the site search's index (terms, text, meaning vectors) of every page (server stopped, or ZEO/RelStorage)
+	$(BIN)/saiyo search-rebuild 2> >(grep -v '^WARNING:' >&2)
 
 # Old-site migration: build (no Zope) -> import inside Zope -> report. The folder keeps the
 # JSON, the crawl cache (resumable) and the report, so a run can be inspected and replayed.

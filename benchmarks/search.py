@@ -20,8 +20,8 @@ The target on this 2-core machine is a search p95 of at most 150 ms. Figures go 
 test-output/bench-search.json; the machine is shared, so compare figures of the same run.
 """
 
-from backend.throwaway import make_demo_site
 from pathlib import Path
+from tests.support.throwaway import make_demo_site
 
 import argparse
 import json

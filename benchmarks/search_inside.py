@@ -6,6 +6,8 @@ batches, as a migration would write them.
 """
 
 from pathlib import Path
+from saiyo_backend.zope.runner import from_console
+from saiyo_backend.zope.runner import open_site
 
 import argparse
 import json
@@ -147,7 +149,6 @@ def index_entries(index) -> int:
 
 def main(app, argv) -> int:
     from AccessControl.SecurityManagement import noSecurityManager
-    from backend.zope_request import open_site
     from kagoshima.saiyo.search.assistant import answer
     from plone import api
     from plone.app.textfield.value import RichTextValue
@@ -205,7 +206,7 @@ def main(app, argv) -> int:
         target["reindex_seconds"] = round(time.perf_counter() - started, 1)
         target["index_entries"] = index_entries(catalog._catalog.getIndex(index_name))
 
-    judged = yaml.safe_load((ADDON / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
+    judged = yaml.safe_load((ADDON / "tests" / "search" / "search_queries.yaml").read_text(encoding="utf-8"))
     rng = random.Random(SEED)
     queries = [item["q"] for item in judged["queries"]] + list(judged["nothing"])
     words = sorted({word for topic in TOPICS for word in re.findall(r"[一-龥ァ-ヶー]{2,}", topic)})
@@ -239,7 +240,4 @@ def main(app, argv) -> int:
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[sys.argv.index("--pages") :] if "--pages" in sys.argv else []
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    sys.exit(main(app, arguments))  # noqa: F821
+    sys.exit(from_console(main, globals(), "search_inside.py"))

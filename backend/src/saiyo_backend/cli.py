@@ -5,6 +5,7 @@ The Makefile's targets call these; operators and cron/systemd can call them dire
     saiyo instance [--profile development] [--etc DIR] [--var DIR] [--set KEY=VALUE ...]
     saiyo run | start | stop | status [--etc DIR] [--timeout S]
     saiyo create-site | schedule | report | export | import | migrate-import | configure-caching
+          | search-rebuild
           [--etc DIR] ...               scripts run inside Zope (saiyo_backend.zope.runner)
     saiyo collector [--etc DIR] ...     the page-view collector beside Zope
     saiyo cluster render | start | stop | status [--profile P] [--base DIR] [--set ...] [--demo]
@@ -33,6 +34,7 @@ ZOPE_SCRIPTS = {
     "schedule": ("saiyo_backend.zope.publish_schedule", False),
     "report": ("saiyo_backend.zope.pageview_report", True),
     "configure-caching": ("saiyo_backend.zope.configure_caching", False),
+    "search-rebuild": ("saiyo_backend.zope.search_rebuild", False),
     "migrate-import": ("saiyo_backend.zope.migrate_import", False),
     "export": ("saiyo_backend.handover.export", False),
     "import": ("saiyo_backend.handover.importer", False),

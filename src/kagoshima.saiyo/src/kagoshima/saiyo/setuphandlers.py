@@ -61,8 +61,9 @@ def uninstall(context):
     The XML steps removed the browser layer, catalog indexes and columns, configlets, content
     types and actions. Here: the workflow (content keeps what it showed), groups, versioning,
     the PAS plugin and session settings, the top page, viewlet settings, registry records and
-    the permission settings of the site root. Content and its history stay.
+    the permission settings of the site root, and the stock SearchableText index back. Content and its history stay.
     """
+    from kagoshima.saiyo.search.setup import uninstall as search_uninstall
     from kagoshima.saiyo.security.setup import uninstall as security_uninstall
     from kagoshima.saiyo.theme.setup import uninstall as theme_uninstall
     from kagoshima.saiyo.workflows.setup import uninstall as workflows_uninstall
@@ -74,6 +75,7 @@ def uninstall(context):
     workflows_uninstall(portal)
     security_uninstall(portal)
     theme_uninstall(portal)
+    search_uninstall(portal)
     removed = remove_records(getUtility(IRegistry))
     for permission in OWN_PERMISSIONS:
         portal.manage_permission(permission, roles=[], acquire=1)

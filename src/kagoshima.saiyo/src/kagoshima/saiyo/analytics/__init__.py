@@ -13,7 +13,7 @@ How a page view is counted
    (day in Asia/Tokyo, UID, device class) in SQLite under the instance's var directory.
    It is served by the WSGI filter ``kagoshima.saiyo.wsgi.pageviews`` before Zope is entered, so a beacon
    never touches ZODB nor the Zope publisher; the same collector runs alone as
-   ``backend/pageview_collector.py`` for the reverse proxy to route ``/@@pv`` to (then the
+   ``saiyo collector`` for the reverse proxy to route ``/@@pv`` to (then the
    Zope processes spend nothing on beacons: see ``make bench``), and
    ``views.PageViewBeacon`` is the same collector as a Zope view, for instances without
    the middleware (the buildout one).

@@ -1,7 +1,7 @@
 """The monthly page-view report: counters joined with the catalog, CSV, .xlsx and an SVG chart.
 
 Used by the administrators' view (``views.PageViewsView``) and by the monthly report
-command (``backend/pageview_report.py``), so the screen and the files always agree.
+command (``saiyo report``), so the screen and the files always agree.
 Pages are matched by UID, so a page keeps its history when it is renamed or moved; the
 title and path shown are the page's current ones. Counts of pages that no longer exist
 stay in the totals and are listed as 「（削除されたページ）」.

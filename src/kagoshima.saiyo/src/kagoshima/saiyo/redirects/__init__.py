@@ -2,7 +2,7 @@
 answers them with 301.
 
 Every path in the redirection storage is a page that moved for good — the old site's URLs
-stored by the migration (backend/migrate_import.py) and pages renamed or moved in Plone —
+stored by the migration (saiyo migrate-import) and pages renamed or moved in Plone —
 so search engines and bookmarks should follow them permanently. Requests other than GET
 keep Plone's 307 (the client must repeat the same method).
 """

@@ -1,6 +1,6 @@
 """Scheduled publishing: 公開日時 (effective) and 公開終了日時 (expiration) take effect by themselves.
 
-A scheduled job, ``apply_schedule``, runs every few minutes (``backend/publish_schedule.py``, or
+A scheduled job, ``apply_schedule``, runs every few minutes (``saiyo schedule``, or
 the ``@@saiyo-run-schedule`` view that an operator's cron calls; see that script's docstring):
 
 - **公開予約 (publish reservation).** saiyo_workflow has no "approved, waiting" state, and none is

@@ -17,7 +17,7 @@ WCAG20_A_AA = (
 
 
 def axe_run(violations=()):
-    """An axe report as backend/a11y_report.py writes it."""
+    """An axe report as saiyo a11y-report writes it."""
     return {
         "date": "2026-12-02T10:15:00+09:00",
         "tool": "axe-core 4.10.3",

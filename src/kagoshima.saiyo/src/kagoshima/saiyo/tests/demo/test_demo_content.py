@@ -1,7 +1,7 @@
 """The demo content profile (kagoshima.saiyo:demo) builds the site tree and the sample pages.
 
 The profile is applied once per test run by DEMO_CONTENT_TESTING, through GenericSetup
-as backend/create_site.py --demo does, with the creation day frozen at TODAY so that
+as saiyo create-site --demo does, with the creation day frozen at TODAY so that
 the statuses of the exam notices are known. A second group of tests resolves the
 relative dates of the YAML for many other creation days, without creating content.
 """

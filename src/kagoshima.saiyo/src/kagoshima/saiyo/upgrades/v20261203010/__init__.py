@@ -1,4 +1,4 @@
-"""1010: the Japanese site search (issue 14): its index, the synonyms and their control panel."""
+"""1010: the Japanese site search: its index, the synonyms and their control panel."""
 
 from kagoshima.saiyo.search.setup import install_index
 from kagoshima.saiyo.search.setup import rebuild

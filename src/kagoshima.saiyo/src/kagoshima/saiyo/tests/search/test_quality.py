@@ -10,8 +10,8 @@ and MRR side by side, per kind of query. The assistant's questions are checked t
 answered or not as expected, and citing the page that answers.
 """
 
-from kagoshima.saiyo.tests.test_demo_content import DEMO_CONTENT_TESTING
-from kagoshima.saiyo.tests.test_demo_content import THIS_FY
+from kagoshima.saiyo.tests.demo.test_demo_content import DEMO_CONTENT_TESTING
+from kagoshima.saiyo.tests.demo.test_demo_content import THIS_FY
 from pathlib import Path
 from plone.app.testing import logout
 from plone.app.testing import setRoles
