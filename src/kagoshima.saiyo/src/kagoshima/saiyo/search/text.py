@@ -50,7 +50,7 @@ log = logging.getLogger("kagoshima.saiyo.search.text")
 # room for large ones while bounding what one save may cost.
 MAX_PDF_BYTES = 20 * 1024 * 1024
 MAX_PDF_PAGES = 300
-MAX_PDF_CHARS = 300_000
+MAX_PDF_CHARS = 100_000
 PDF_TIMEOUT_SECONDS = 30
 # Address space of the extracting child process (ulimit -v, KiB).
 PDF_MEMORY_KIB = 1024 * 1024
