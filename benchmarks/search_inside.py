@@ -10,6 +10,7 @@ from saiyo_backend.zope.runner import from_console
 from saiyo_backend.zope.runner import open_site
 
 import argparse
+import importlib
 import json
 import random
 import re
@@ -20,8 +21,9 @@ import time
 import yaml
 
 
-ROOT = Path(__file__).resolve().parent.parent
-ADDON = ROOT / "src" / "kagoshima.saiyo" / "src" / "kagoshima" / "saiyo"
+# zconsole runs this file without __file__: the add-on's own folder holds the demo data and the
+# judged queries.
+ADDON = Path(importlib.import_module("kagoshima.saiyo").__file__).parent
 STOCK_INDEX = "stock_SearchableText"
 SEED = 20261203
 TOPICS = [
