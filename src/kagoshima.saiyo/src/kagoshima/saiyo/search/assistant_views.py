@@ -7,11 +7,13 @@ in the same ``aria-live`` region.
 
 from datetime import datetime
 from kagoshima.saiyo.search import assistant
+from kagoshima.saiyo.theme.interfaces import IOwnHeadPage
 from plone.app.layout.viewlets import ViewletBase
 from plone.protect import CheckAuthenticator
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zope.annotation.interfaces import IAnnotations
+from zope.interface import implementer
 
 import logging
 
@@ -72,6 +74,7 @@ class AssistantBox(BrowserView):
         return assistant.MAX_QUESTION_CHARS
 
 
+@implementer(IOwnHeadPage)
 class AssistantView(BrowserView):
     """``@@saiyo-assistant``: the page 「質問する」, answering the form without JavaScript."""
 
@@ -103,6 +106,13 @@ class AssistantView(BrowserView):
         if not isinstance(self.question, str):
             self.question = ""
         return self.index()
+
+    def head_title(self) -> str:
+        return "質問する"
+
+    def head_noindex(self) -> bool:
+        # An answer is made from the visitor's question: not a page for search engines.
+        return "question" in self.request.form
 
     def box(self):
         box = AssistantBox(self.context, self.request)

@@ -11,6 +11,7 @@ around the words that matched, which are marked with ``<mark>``.
 from kagoshima.saiyo.browser.exams import badge_class
 from kagoshima.saiyo.browser.exams import status_of_brain
 from kagoshima.saiyo.content import exam_status
+from kagoshima.saiyo.theme.interfaces import IOwnHeadPage
 from plone.app.layout.viewlets import ViewletBase
 from plone.app.layout.viewlets.common import SearchBoxViewlet as PloneSearchBoxViewlet
 from plone.base.batch import Batch
@@ -223,7 +224,7 @@ class Result:
         return snippet(text, [])
 
 
-@implementer(ISaiyoSearchPage)
+@implementer(ISaiyoSearchPage, IOwnHeadPage)
 class SearchView(Search):
     """「『給与』の検索結果 12件」: results by relevance (or newest first), filters by type, paging."""
 
@@ -500,6 +501,16 @@ class SearchView(Search):
 
     def portal_url(self) -> str:
         return getToolByName(self.context, "portal_url")()
+
+    def head_title(self) -> str:
+        if self.query:
+            return f"『{self.query}』の検索結果"
+        if self.subject:
+            return f"タグ『{self.subject}』のページ"
+        return "サイト内検索"
+
+    def head_noindex(self) -> bool:
+        return bool(self.query or self.subject)
 
     def __call__(self):
         # Columns off, as Plone's own search page does.

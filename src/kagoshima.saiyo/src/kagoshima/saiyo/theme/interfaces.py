@@ -1,4 +1,4 @@
-"""The top-page block manager and 採用サイトの表示設定 (registry records ``kagoshima.saiyo.theme.*``)."""
+"""The top-page block manager, views with their own head, and 採用サイトの表示設定 (registry records ``kagoshima.saiyo.theme.*``)."""
 
 from zope import schema
 from zope.interface import Interface
@@ -10,6 +10,20 @@ REGISTRY_PREFIX = "kagoshima.saiyo.theme"
 
 class ITopBlocks(IViewletManager):
     """The blocks of the top page; administrators order and hide them in @@manage-viewlets."""
+
+
+class IOwnHeadPage(Interface):
+    """A view that is a page of its own (not its context's): it names itself in the head.
+
+    The head then has no canonical link to the context (the search page is not the home page),
+    and a page made from the visitor's input (results, answers) asks search engines not to index it.
+    """
+
+    def head_title() -> str:
+        """The page's name for ``<title>`` and the sharing tags, without the site title."""
+
+    def head_noindex() -> bool:
+        """True when the page shows results of the visitor's input: ``noindex, follow``."""
 
 
 class IDisplaySettings(Interface):

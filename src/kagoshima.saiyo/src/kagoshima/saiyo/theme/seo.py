@@ -5,12 +5,18 @@
 * Open Graph and Twitter card tags with a per-page image: the page's lead image
   (``image``) or interview photo (``photo``) when it has one, else the default
   1200×630 image of the theme. The canonical link is Plone's own
-  (``plone.links.canonical_url``).
+  (``plone.links.canonical_url``), except on views that are pages of their own
+  (``IOwnHeadPage``: the search page, 質問する), which get none; their results
+  are ``noindex, follow``;
+* one ``<meta name="description">``: Plone's Dublin Core viewlet leaves it to ours;
 """
 
 from Acquisition import aq_base
 from html import escape
+from kagoshima.saiyo.theme.interfaces import IOwnHeadPage
+from plone.app.layout.links.viewlets import CanonicalURL as PloneCanonicalURL
 from plone.app.layout.viewlets import ViewletBase
+from plone.app.layout.viewlets.common import DublinCoreViewlet as PloneDublinCoreViewlet
 from plone.app.layout.viewlets.common import TitleViewlet as PloneTitleViewlet
 from plone.base.interfaces import IPloneSiteRoot
 from plone.memoize.view import memoize
@@ -26,6 +32,7 @@ IMAGE_SCALE = "great"
 # Views on the site root that are pages of their own for visitors.
 VIEW_TITLES = {
     "search": "サイト内検索",
+    "saiyo-assistant": "質問する",
     "sitemap": "サイトマップ",
     "login": "ログイン",
     "login_form": "ログイン",
@@ -41,8 +48,17 @@ def view_name(request) -> str:
     return name.removeprefix("@@")
 
 
+def own_head_page(request):
+    """The published view when it is a page of its own (``IOwnHeadPage``), else None."""
+    published = request.get("PUBLISHED")
+    return published if IOwnHeadPage.providedBy(published) else None
+
+
 def page_title(context, request, site_title: str) -> str:
     """The name of the page alone; the site title for the top page."""
+    page = own_head_page(request)
+    if page is not None:
+        return page.head_title()
     name = view_name(request)
     if name in VIEW_TITLES:
         return VIEW_TITLES[name]
@@ -101,6 +117,9 @@ class SocialTagsViewlet(ViewletBase):
             ("name", "twitter:description", description),
             ("name", "twitter:image", image),
         ]
+        page = own_head_page(self.request)
+        if page is not None and page.head_noindex():
+            tags.append(("name", "robots", "noindex, follow"))
         return [tag for tag in tags if tag[2]]
 
     def image(self) -> tuple[str, int, int]:
@@ -118,3 +137,20 @@ class SocialTagsViewlet(ViewletBase):
             f'<meta {attribute}="{escape(key)}" content="{escape(value)}" />'
             for attribute, key, value in self.tags()
         )
+
+
+class CanonicalURLViewlet(PloneCanonicalURL):
+    """Plone's canonical link, except on a page of its own: its context's URL is another page."""
+
+    def render(self):
+        if own_head_page(self.request) is not None:
+            return ""
+        return super().render()
+
+
+class DublinCoreViewlet(PloneDublinCoreViewlet):
+    """Plone's Dublin Core tags without ``description``: SocialTagsViewlet writes it once."""
+
+    def update(self):
+        super().update()
+        self.metatags = [(key, value) for key, value in self.metatags if key != "description"]
