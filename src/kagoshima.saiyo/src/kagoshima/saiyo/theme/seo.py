@@ -9,18 +9,24 @@
   (``IOwnHeadPage``: the search page, 質問する), which get none; their results
   are ``noindex, follow``;
 * one ``<meta name="description">``: Plone's Dublin Core viewlet leaves it to ours;
+* feed links titled 「サイト名 - RSS 2.0」 (Plone 6.2 writes the feed type's bytes repr).
 """
 
 from Acquisition import aq_base
 from html import escape
 from kagoshima.saiyo.theme.interfaces import IOwnHeadPage
 from plone.app.layout.links.viewlets import CanonicalURL as PloneCanonicalURL
+from plone.app.layout.links.viewlets import RSSViewlet as PloneRSSViewlet
 from plone.app.layout.viewlets import ViewletBase
 from plone.app.layout.viewlets.common import DublinCoreViewlet as PloneDublinCoreViewlet
 from plone.app.layout.viewlets.common import TitleViewlet as PloneTitleViewlet
 from plone.base.interfaces import IPloneSiteRoot
+from plone.base.interfaces.syndication import IFeedSettings
 from plone.memoize.view import memoize
 from zope.component import getMultiAdapter
+from zope.component import getUtility
+from zope.i18n import translate
+from zope.schema.interfaces import IVocabularyFactory
 
 
 SEPARATOR = " | "
@@ -154,3 +160,24 @@ class DublinCoreViewlet(PloneDublinCoreViewlet):
     def update(self):
         super().update()
         self.metatags = [(key, value) for key, value in self.metatags if key != "description"]
+
+
+class RSSViewlet(PloneRSSViewlet):
+    """Plone's feed links with the feed type's name as text (Plone writes ``b'RSS 2.0'``)."""
+
+    def getRssLinks(self, obj):
+        settings = IFeedSettings(obj, None)
+        if settings is None:
+            return []
+        vocabulary = getUtility(IVocabularyFactory, "plone.app.vocabularies.SyndicationFeedTypes")(
+            self.context
+        )
+        links = []
+        for feed_type in settings.feed_types:
+            try:
+                term = vocabulary.getTerm(feed_type)
+            except LookupError:
+                continue
+            feed = translate(term.title, context=self.request)
+            links.append({"title": f"{obj.Title()} - {feed}", "url": f"{obj.absolute_url()}/{term.value}"})
+        return links

@@ -1,4 +1,4 @@
-"""The head of pages as a visitor gets them: title, one description, canonical link, robots."""
+"""The head of pages as a visitor gets them: title, one description, canonical link, robots, feed links."""
 
 from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
 from lxml import html as lxml_html
@@ -7,6 +7,8 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.testing.zope import Browser
 from urllib.parse import quote
+from zope.component import getUtility
+from zope.schema.interfaces import IVocabularyFactory
 
 import transaction
 import unittest
@@ -79,3 +81,20 @@ class TestHead(unittest.TestCase):
         self.assertEqual(head.findtext("title"), SITE_TITLE)
         self.assertEqual(len(head.xpath("meta[@name='description']")), 1)
         self.assertEqual(head.xpath("link[@rel='canonical']/@href"), [self.portal.absolute_url()])
+
+    def test_feed_links_of_the_top_page_have_readable_titles(self):
+        head = self.head("/")
+        titles = head.xpath("link[@rel='alternate'][@type='application/rss+xml']/@title")
+        self.assertTrue(titles)
+        vocabulary = getUtility(IVocabularyFactory, "plone.app.vocabularies.SyndicationFeedTypes")(
+            self.portal
+        )
+        feed_titles = {str(term.title) for term in vocabulary}
+        for title in titles:
+            self.assertNotIn("b'", title)
+            site, _, feed = title.partition(" - ")
+            self.assertEqual(site, SITE_TITLE)
+            self.assertIn(feed, feed_titles)
+        # The results page keeps no feed links at all (search/views.zcml).
+        head = self.head("/@@search?SearchableText=" + quote("給与"))
+        self.assertEqual(head.xpath("link[@rel='alternate']"), [])
