@@ -468,16 +468,30 @@ class SaiyoTextIndex(Persistent, Implicit, SimpleItem):
         needed = required_matches(len(groups))
         totals: dict[int, float] = {}
         matched: dict[int, int] = {}
+        every_group_known = True
         for group in groups:
-            for rid, score in self._group_scores(group).items():
+            scores = self._group_scores(group)
+            every_group_known = every_group_known and bool(scores)
+            for rid, score in scores.items():
                 if allowed is not None and rid not in allowed:
                     continue
                 totals[rid] = totals.get(rid, 0.0) + score
                 matched[rid] = matched.get(rid, 0) + 1
         # Pages that match more of a long question come first.
-        return {
+        found = {
             rid: total * matched[rid] / len(groups) for rid, total in totals.items() if matched[rid] >= needed
         }
+        if not found and len(groups) > 1 and every_group_known:
+            # Every word of the query is on the site, but no page has enough of them together
+            # (「手当の種類」): the pages with the most of them rather than nothing. A word the site
+            # does not know at all (「ラーメンの作り方」) still finds nothing.
+            most = max(matched.values(), default=0)
+            found = {
+                rid: total * matched[rid] / len(groups)
+                for rid, total in totals.items()
+                if matched[rid] >= max(1, needed - 1, most)
+            }
+        return found
 
     def _semantic_ranking(self, text, allowed):
         """(rid, similarity) of the pages most similar in meaning, best first."""
