@@ -23,6 +23,7 @@ def post_install(context):
     """Post-install step of the default profile."""
     from kagoshima.saiyo.search.setup import install_index as install_search_index
     from kagoshima.saiyo.security.setup import post_install as security_post_install
+    from kagoshima.saiyo.theme.portlets import ensure_assignment_settings
     from kagoshima.saiyo.theme.setup import set_top_page
     from kagoshima.saiyo.workflows.setup import post_install as workflows_post_install
     from Products.CMFCore.utils import getToolByName
@@ -32,6 +33,7 @@ def post_install(context):
     security_post_install(portal)
     set_top_page(portal)
     install_search_index(portal)
+    ensure_assignment_settings(portal)
     logger.info("kagoshima.saiyo: default profile applied")
 
 

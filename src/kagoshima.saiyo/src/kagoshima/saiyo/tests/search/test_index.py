@@ -290,7 +290,7 @@ class TestSetup(IndexTestCase):
 
     def test_profile_version(self):
         setup = api.portal.get_tool("portal_setup")
-        self.assertEqual(setup.getLastVersionForProfile("kagoshima.saiyo:default"), ("1010",))
+        self.assertEqual(setup.getLastVersionForProfile("kagoshima.saiyo:default"), ("1011",))
 
     def test_rebuild(self):
         index = self.catalog._catalog.getIndex("SearchableText")
