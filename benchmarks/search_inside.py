@@ -192,21 +192,22 @@ def main(app, argv) -> int:
         if number % 250 == 0:
             transaction.commit()
     transaction.commit()
-    figures["documents"] = len(catalog.unrestrictedSearchResults())
 
-    sample = pages[: min(500, len(pages))]
+    figures["documents"] = len(catalog._catalog)
     site_figures, stock_figures = {}, {}
     for index_name, target in (("SearchableText", site_figures), (STOCK_INDEX, stock_figures)):
-        started = time.perf_counter()
-        for page in sample:
-            catalog.catalog_object(page, idxs=[index_name], update_metadata=False)
-        target["index_ms_per_page"] = round((time.perf_counter() - started) * 1000 / len(sample), 2)
+        # From empty, as a new site or a rebuild indexes: the site's index skips a page whose
+        # text has not changed, so reindexing a full index would measure that shortcut.
+        index = catalog._catalog.getIndex(index_name)
+        index.clear()
         transaction.commit()
         started = time.perf_counter()
         catalog.manage_reindexIndex(ids=[index_name])
         transaction.commit()
-        target["reindex_seconds"] = round(time.perf_counter() - started, 1)
-        target["index_entries"] = index_entries(catalog._catalog.getIndex(index_name))
+        seconds = time.perf_counter() - started
+        target["reindex_seconds"] = round(seconds, 1)
+        target["index_ms_per_page"] = round(seconds * 1000 / figures["documents"], 2)
+        target["index_entries"] = index_entries(index)
 
     judged = yaml.safe_load((ADDON / "tests" / "search" / "search_queries.yaml").read_text(encoding="utf-8"))
     rng = random.Random(SEED)
