@@ -40,17 +40,19 @@ class TestAnonymousGetWritesNothing(unittest.TestCase):
         self.portal = self.layer["portal"]
         self.db = self.app._p_jar.db()
 
-    def exam_notice_path(self) -> str:
-        brains = self.portal.portal_catalog.unrestrictedSearchResults(portal_type="ExamNotice")
-        self.assertTrue(brains)
+    def first_path(self, portal_type: str) -> str:
+        brains = self.portal.portal_catalog.unrestrictedSearchResults(portal_type=portal_type)
+        self.assertTrue(brains, portal_type)
         return brains[0].getPath().removeprefix("/".join(self.portal.getPhysicalPath()))
 
     def test_first_visits_leave_the_last_transaction_unchanged(self):
         paths = [
             "/",
-            self.exam_notice_path(),
+            self.first_path("ExamNotice"),
             "/faq",
             "/@@search?SearchableText=" + quote("給与"),
+            # A photo in srcset: more image scales.
+            self.first_path("StaffProfile"),
         ]
         browser = Browser(self.app)
         browser.handleErrors = False
