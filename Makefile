@@ -7,7 +7,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+# VENV=.venv-3.12 PYTHON=~/.pyenv/versions/3.12.1/bin/python: a second environment on another Python
+VENV ?= .venv
 BIN := $(VENV)/bin
 PROFILE ?= development
 PORT ?=
