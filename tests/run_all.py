@@ -5,6 +5,8 @@
 1. the add-on's tests with zope.testrunner (plone.app.testing layers);
 2. the project's tests with pytest (real Zope on loopback, real Chromium, deployment).
 
+Both write JUnit XML into test-output/ (addon/testreports/*.xml, pytest.xml) for make test-report.
+
 The last line reads ``N passed, N failed`` (``, N skipped`` follows when some were
 skipped); the exit status is non-zero when anything failed, a suite could not run, or a
 suite discovered fewer tests than it is known to have (a suite that silently finds nothing
@@ -14,6 +16,7 @@ must not look like a pass).
 from pathlib import Path
 
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -40,8 +43,19 @@ def below_minimum(suite: str, found: int, minimum: int) -> bool:
 
 def run_addon_tests() -> tuple[int, int, int]:
     """Return (passed, failed, skipped) of zope.testrunner over the add-on."""
+    # JUnit XML, one file per test class, in test-output/addon/testreports/ (read by make test-report)
+    xml = OUTPUT / "addon"
+    shutil.rmtree(xml, ignore_errors=True)
+    xml.mkdir(parents=True)
     process = subprocess.Popen(
-        [str(BIN / "zope-testrunner"), "--test-path", str(ROOT / "src" / "kagoshima.saiyo" / "src"), "--all"],
+        [
+            str(BIN / "zope-testrunner"),
+            "--test-path",
+            str(ROOT / "src" / "kagoshima.saiyo" / "src"),
+            "--all",
+            "--xml",
+            str(xml),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
