@@ -17,7 +17,7 @@ RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
 CLUSTER_SET := $(foreach item,$(SET),--set $(item))
 STAMP := $(VENV)/.installed
 
-.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule search-rebuild manuals migrate migrate-import export cluster cluster-stop cluster-status backup restore pack check a11y-report
+.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule search-rebuild manuals migrate migrate-import export cluster cluster-stop cluster-status backup restore pack check a11y-report test-report
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -173,3 +173,6 @@ check: install ## Monitoring check with Nagios exit codes (site, clients, disk, 
 
 a11y-report: install node-tools ## Run axe-core over the accessibility test pages of the running site (SITE_URL=…, default http://localhost:8080) into the test-results page's JSON
 	$(BIN)/saiyo a11y-report $(if $(SITE_URL),--site-url $(SITE_URL),)
+
+test-report: install ## Write the Japanese test report (試験成績書 .docx/.xlsx) from the last make test run into test-output/test-report/
+	$(BIN)/saiyo test-report

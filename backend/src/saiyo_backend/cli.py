@@ -12,7 +12,7 @@ The Makefile's targets call these; operators and cron/systemd can call them dire
     saiyo backup | restore | pack | backups [--base DIR] ...
     saiyo check [--base DIR] ...        monitoring (Nagios exit codes)
     saiyo preflight python | port | database | command ...
-    saiyo translations | manuals | brand-images | a11y-report | buildout-versions
+    saiyo translations | manuals | brand-images | a11y-report | buildout-versions | test-report
 
 ``--etc`` defaults to the repository's ``instance/etc`` and ``--base`` to ``instance``.
 """
@@ -45,6 +45,7 @@ DEVTOOLS = {
     "brand-images": "saiyo_backend.devtools.brand_images",
     "a11y-report": "saiyo_backend.devtools.a11y_report",
     "buildout-versions": "saiyo_backend.devtools.buildout_versions",
+    "test-report": "saiyo_backend.devtools.test_report",
 }
 SERVER = ("run", "start", "stop", "status")
 MAINTENANCE = ("backup", "restore", "pack", "backups")
