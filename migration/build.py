@@ -48,6 +48,7 @@ class PageReport:
     warnings: list[str] = field(default_factory=list)
     broken_links: list[str] = field(default_factory=list)
     missing_assets: list[str] = field(default_factory=list)
+    unrecognised_labels: list[str] = field(default_factory=list)  # exam rows no field was found for
     import_status: str = ""  # created / updated / unchanged / failed (set by the import)
     error: str = ""
 
@@ -244,6 +245,9 @@ class Builder:
         name = slug(posixpath.basename(fetched.path.rstrip("/")) or "top")
         if fetched.path.rstrip("/").endswith("index.html") or fetched.path.endswith("/"):
             name = slug(posixpath.basename(posixpath.dirname(fetched.path.rstrip("/"))) or "top")
+        placed = self._place(rule, page, name)
+        plan["container"], name = placed["container"], placed["name"]
+        plan["placement"] = placed["note"]
         if rule["type"] == "ExamNotice":
             result = exam.extract_exam(page.title, fetched.path, page.main, self.rules)
             if result.plain_reason:
@@ -261,6 +265,13 @@ class Builder:
             plan["uid"] = uid_for(fetched.path)
         if plan["type"] == "Document":
             plan["reason"] = plan.get("reason") or rule.get("reason", "")
+        plan["hidden"] = self.hidden(plan["path"], rule)
+        if plan.get("placement"):
+            plan["reason"] = " ".join(filter(None, (plan.get("reason", ""), plan["placement"])))
+        if plan["hidden"]:
+            plan["reason"] = " ".join(
+                filter(None, (plan.get("reason", ""), "（ナビゲーションとサイト内検索には出しません）"))
+            )
         self.targets[canonical(fetched.path)] = (plan["uid"], plan["path"])
         self.redirects[fetched.path] = plan["uid"]
         report.target_type, report.target = plan["type"], plan["path"]
@@ -272,6 +283,50 @@ class Builder:
                 self.asset_home[canonical(target)] = home
                 self.asset_owner[canonical(target)] = fetched.path
         return plan
+
+    def hidden(self, path: str, rule: dict) -> bool:
+        """True when a page placed at path stays out of navigation and site search (rule or folder)."""
+        if rule.get("hidden"):
+            return True
+        return any(
+            path == folder or path.startswith(folder + "/")
+            for folder in self.rules.get("hidden_containers", [])
+        )
+
+    def _job_type(self, title: str) -> tuple[str, str] | None:
+        """(token, label) of the job the page's title names (longest label first: 「土木」 before 「木」)."""
+        for label, token in sorted(self.rules.get("job_types", {}).items(), key=lambda kv: -len(kv[0])):
+            if label in title:
+                return token, label
+        return None
+
+    def _place(self, rule: dict, page, name: str) -> dict:
+        """The container and id a rule gives a page; ``{job_type}`` in either is the job its title names.
+
+        A rule that maps an old section next to the matching 職種紹介 page (``container:
+        shigoto/shokushu``, ``id: "{job_type}-kyu"``) falls back to ``fallback_container`` when
+        the title names no job, and says so in the report.
+        """
+        container, wanted = rule.get("container", "kyu-site"), rule.get("id") or name
+        if "{job_type}" not in container + wanted:
+            return {"container": container, "name": wanted, "note": ""}
+        job = self._job_type(page.title or "")
+        if job is None:
+            fallback = rule.get("fallback_container", "kyu-site")
+            return {
+                "container": fallback,
+                "name": name,
+                "note": f"題名から職種が分からないため {fallback} に置きました",
+            }
+        token, label = job
+        container, wanted = container.replace("{job_type}", token), slug(wanted.replace("{job_type}", token))
+        beside = rule.get("beside", "").replace("{job_type}", token)
+        note = f"職種「{label}」のページとして {container}/{wanted} に置きました"
+        return {
+            "container": container,
+            "name": wanted,
+            "note": note + (f"（{beside} の隣）" if beside else ""),
+        }
 
     def _rewrite(self, fetched, report, main) -> None:
         for element in main.find_all(["a", "img"]):
@@ -331,6 +386,7 @@ class Builder:
             )
             report.fate = "structured"
             report.warnings.extend(result.warnings)
+            report.unrecognised_labels.extend(result.unrecognised_labels)
         elif kind == "FAQ":
             report.fate = "structured"
             targets = []
@@ -378,7 +434,9 @@ class Builder:
                 kind, plan["path"], fetched.path, page.title or posixpath.basename(fetched.path), **fields
             )
         item["UID"] = plan["uid"]
-        item["_migration"] = {"source": fetched.path, "hash": _hash(item)}
+        if plan.get("hidden"):
+            item["exclude_from_nav"] = True
+        item["_migration"] = {"source": fetched.path, "hash": _hash(item), "hidden": bool(plan.get("hidden"))}
         self.items.append(item)
         group.append(item["UID"])
         self._emit_assets(fetched, report, page, group)
@@ -438,8 +496,12 @@ def _hash(item: dict) -> str:
     return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def containers(items: list[dict]) -> list[dict]:
-    """Folders the items need (kyu-site, kyu-site/files, …), as import items, parents first."""
+def containers(items: list[dict], hidden: tuple[str, ...] | list[str] = ()) -> list[dict]:
+    """Folders the items need (kyu-site, kyu-site/files, …), as import items, parents first.
+
+    A folder in ``hidden`` (rules.yaml ``hidden_containers``) is left out of the navigation and
+    marked for the import so that the site search and the assistant leave its pages out.
+    """
     titles = {
         "kyu-site": "旧サイトのページ",
         "kyu-site/files": "旧サイトのファイル",
@@ -468,15 +530,17 @@ def containers(items: list[dict]) -> list[dict]:
                 "title": titles.get(path, posixpath.basename(path)),
                 "review_state": "published",
                 "language": "ja",
-                "_migration": {"source": "", "container_only": True},
+                "_migration": {"source": "", "container_only": True, "hidden": path in hidden},
             }
         )
+        if path in hidden:
+            folders[-1]["exclude_from_nav"] = True
     return folders
 
 
 def write(builder: Builder, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    folders = containers(builder.items)
+    folders = containers(builder.items, builder.rules.get("hidden_containers", []))
     (out / "content.json").write_text(
         json.dumps(folders + builder.items, ensure_ascii=False, indent=1), encoding="utf-8"
     )

@@ -24,6 +24,7 @@ class ExamResult:
     fields: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     plain_reason: str = ""  # set when the page cannot be an ExamNotice
+    unrecognised_labels: list[str] = field(default_factory=list)  # row labels no field was found for
 
 
 def looks_like_exam(main) -> bool:
@@ -33,7 +34,8 @@ def looks_like_exam(main) -> bool:
         if first is not None:
             labels.add(norm(first.get_text()))
     text = "".join(labels)
-    return "試験区分" in text and ("申込受付期間" in text or "試験日" in text)
+    schedule = {schedule_field(schedule_key(label)) for label in labels}
+    return "試験区分" in text and bool(schedule & {"application", "first_exam"})
 
 
 def cell_text(cell) -> str:
@@ -167,6 +169,36 @@ def schedule_key(label: str) -> str:
     return key
 
 
+# The schedule rows an old page may carry, recognised by the words of their label rather than by
+# one exact string: the same date was written 「試験案内配布開始日」, 「試験案内 受験申込書配布開始日」,
+# 「受験案内の配布」 … over the years. Checked in order, on the label as schedule_key() leaves it
+# (NFKC, no spaces, 「一次」 → 「第1次」); the first entry whose words all occur, and none of whose
+# excluded words does, names the field.
+SCHEDULE_FIELDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("guide_release", ("配布",), ()),  # before the application: 「受験申込書配布開始日」
+    ("guide_release", ("案内", "公開"), ()),
+    ("guide_release", ("案内", "掲載"), ()),
+    ("first_result", ("第1次", "発表"), ()),
+    ("final_result", ("最終", "発表"), ()),
+    ("final_result", ("最終", "合格"), ()),
+    ("final_result", ("合格発表",), ("第",)),  # a single-stage exam's 合格発表
+    ("first_exam", ("第1次",), ()),
+    ("second_exam", ("第2次",), ("発表",)),
+    ("application", ("申込",), ("発表", "試験日")),
+    ("application", ("受付",), ("発表", "試験日")),
+    ("first_exam", ("試験日",), ("第",)),  # a single-stage exam's 試験日
+    ("first_exam", ("試験期日",), ("第",)),
+)
+
+
+def schedule_field(key: str) -> str | None:
+    """The schedule field a row label (already passed through schedule_key) stands for, or None."""
+    for name, words, excluded in SCHEDULE_FIELDS:
+        if all(word in key for word in words) and not any(word in key for word in excluded):
+            return name
+    return None
+
+
 def _date_value(parsed) -> str:
     return parsed.start.date().isoformat()
 
@@ -216,6 +248,7 @@ def extract_exam(page_title: str, url_path: str, main, rules: dict) -> ExamResul
             continue
         if "日程" not in section and not any(word in key for word in ("日", "期間", "時期")):
             schedule_notes.append(f"{label}: {value_text}")
+            result.unrecognised_labels.append(label)
             result.warnings.append(f"「{label}」は対応する項目がないため、日程の補足に残しました")
             continue
         month = re.search(r"(\d{1,2})\s*月", unicodedata.normalize("NFKC", value_text))
@@ -223,35 +256,37 @@ def extract_exam(page_title: str, url_path: str, main, rules: dict) -> ExamResul
         for warning in parsed.warnings:
             result.warnings.append(f"{label}: {warning}")
         verbatim = not parsed.is_date or parsed.tentative or parsed.notes
-        if key.startswith("試験案内配布") or key.startswith("案内配布"):
+        target = schedule_field(key)
+        if target == "guide_release":
             if parsed.is_date:
                 fields["guide_release_date"] = _date_value(parsed)
-        elif key.startswith("申込受付") or key.startswith("受付期間") or key.startswith("申込期間"):
+        elif target == "application":
             if parsed.is_date:
                 fields["application_start"] = _datetime_value(parsed.start)
                 fields["application_end"] = _datetime_value(
                     parsed.end or parsed.start.replace(hour=23, minute=59, second=59)
                 )
-        elif key.startswith("第1次試験日") or key.startswith("第1次試験実施"):
+        elif target == "first_exam":
             if parsed.is_date:
                 fields["first_exam_date"] = _date_value(parsed)
                 if parsed.end is not None:
                     verbatim = True
             fields["first_exam_venues"] = _venues(parsed.places, venues, label, result, schedule_notes)
-        elif key.startswith("第1次試験合格発表"):
+        elif target == "first_result":
             if parsed.is_date:
                 fields["first_result_date"] = _date_value(parsed)
-        elif key.startswith("第2次試験"):
+        elif target == "second_exam":
             if parsed.is_date:
                 fields["second_exam_start"] = _date_value(parsed)
                 fields["second_exam_end"] = (parsed.end or parsed.start).date().isoformat()
             fields["second_exam_venues"] = _venues(parsed.places, venues, label, result, schedule_notes)
-        elif key.startswith("最終合格発表"):
+        elif target == "final_result":
             if parsed.is_date:
                 fields["final_result_date"] = _date_value(parsed)
             fields["final_result_note"] = parsed.text if not parsed.is_date or parsed.tentative else ""
         else:
             verbatim = True
+            result.unrecognised_labels.append(label)
             result.warnings.append(
                 f"「{label}」は対応する日程項目がないため、日程の補足に原文のまま残しました"
             )

@@ -38,6 +38,7 @@ COLUMNS = [
     "warnings",
     "broken_links",
     "missing_assets",
+    "unrecognised_labels",
 ]
 
 
@@ -65,6 +66,16 @@ def failed(pages: list[dict]) -> int:
     return sum(1 for page in pages if page["fate"] == "failed")
 
 
+def unrecognised_labels(pages: list[dict]) -> dict[str, list[str]]:
+    """Every exam row label no field was found for → the old pages that carry it, most frequent first."""
+    found: dict[str, list[str]] = collections.defaultdict(list)
+    for page in pages:
+        for label in page.get("unrecognised_labels", []):
+            if page["path"] not in found[label]:
+                found[label].append(page["path"])
+    return dict(sorted(found.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
 def totals(pages: list[dict]) -> dict:
     return {
         "fates": collections.Counter(page["fate"] for page in pages),
@@ -76,6 +87,7 @@ def totals(pages: list[dict]) -> dict:
         "broken_links": sum(len(page["broken_links"]) for page in pages),
         "missing_assets": sum(len(page["missing_assets"]) for page in pages),
         "pages": sum(1 for page in pages if page["kind"] == "page"),
+        "unrecognised_labels": unrecognised_labels(pages),
     }
 
 
@@ -96,11 +108,29 @@ def write(out: Path, speed: str = "") -> dict:
             f"<li>{e((labels or {}).get(k, k) or '（なし）')}: {v}</li>" for k, v in sorted(values.items())
         )
 
+    labels = summary["unrecognised_labels"]
+    if labels:
+        label_rows = "".join(
+            f"<tr><td>{e(label)}</td><td>{len(paths)}</td><td>{'<br>'.join(f'<code>{e(p)}</code>' for p in paths)}</td></tr>"
+            for label, paths in labels.items()
+        )
+        label_section = (
+            "<p>試験概要の表のうち、どの項目にも当てはまらず「日程の補足」に原文のまま残した行の見出しです。"
+            "移行後に該当の試験案内を開いて、正しい項目へ移してください。同じ意味の見出しが多い場合は、"
+            "移行プログラムの見出しの読み取り（<code>migration/exam.py</code> の SCHEDULE_FIELDS）に語を加えて移行し直せます。</p>"
+            "<table><thead><tr><th>見出し</th><th>ページ数</th><th>旧URL</th></tr></thead>"
+            f"<tbody>{label_rows}</tbody></table>"
+        )
+    else:
+        label_section = "<p>すべての見出しを項目として読み取りました。</p>"
     rows = []
     for page in pages:
         details = "".join(f"<li>{e(w)}</li>" for w in page["warnings"])
         details += "".join(f"<li>リンク切れ（旧サイト内）: {e(b)}</li>" for b in page["broken_links"])
         details += "".join(f"<li>見つからない画像・ファイル: {e(m)}</li>" for m in page["missing_assets"])
+        details += "".join(
+            f"<li>読み取れなかった見出し: {e(m)}</li>" for m in page.get("unrecognised_labels", [])
+        )
         rows.append(
             f'<tr class="{e(page["fate"])}"><td><code>{e(page["path"])}</code></td>'
             f"<td>{e(FATES.get(page['fate'], page['fate']))}</td>"
@@ -124,6 +154,8 @@ tr.skipped{{background:#eee}}tr.plain{{background:#ffd}}ul{{margin:0;padding-lef
 <li>見つからない画像・ファイル: {summary["missing_assets"]} 件</li></ul>
 <h3>文字コード</h3><ul>{counter(summary["encodings"])}</ul>
 <h3>取り込み</h3><ul>{counter(summary["imports"], IMPORT)}</ul>
+<h2 id="unrecognised-labels">読み取れなかった見出し（{len(labels)} 種類）</h2>
+{label_section}
 <h2>ページごとの結果</h2>
 <table><thead><tr><th>旧URL</th><th>結果</th><th>移行先</th><th>理由・エラー</th><th>文字コード</th><th>取り込み</th><th>注意</th></tr></thead>
 <tbody>

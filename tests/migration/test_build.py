@@ -219,3 +219,91 @@ def test_label_cells_written_as_td():
     result = exam.extract_exam(extracted.title, "/intermediate_test_r03", extracted.main, rules)
     assert result.fields["application_start"] == "2021-08-04T00:00:00+09:00"
     assert len(result.fields["exam_contents"]) == 5
+
+
+def test_schedule_label_variants_are_read_by_their_words(built):
+    """「試験案内 受験申込書配布開始日」 and kin land in their fields, not in the schedule notes."""
+    _, items, pages, _ = built
+    notice = item_at(items, "shiken/annai/daigaku-2022")
+    assert notice["guide_release_date"] == "2022-04-01"
+    assert notice["application_start"] == "2022-04-22T09:00:00+09:00"
+    assert notice["first_exam_date"] == "2022-06-19"
+    assert notice["first_exam_venues"] == ["kagoshima", "tokyo", "osaka", "fukuoka"]
+    assert "配布" not in notice["schedule_note"]
+    # a row no field stands for stays in the notes and is listed for the people who check the run
+    assert "職場見学会の開催日: 令和4年5月14日(土)" in notice["schedule_note"]
+    assert pages["/info/about_test/univ_test/univ_test_r04.html"]["unrecognised_labels"] == [
+        "職場見学会の開催日"
+    ]
+
+
+@pytest.mark.parametrize(
+    "label, field",
+    [
+        ("試験案内配布開始日", "guide_release"),
+        ("試験案内 受験申込書配布開始日", "guide_release"),
+        ("受験案内の配布", "guide_release"),
+        ("試験案内の公開日", "guide_release"),
+        ("申込受付期間", "application"),
+        ("インターネット申込期間", "application"),
+        ("受付期間（郵送）", "application"),
+        ("第一次試験日〔試験地〕", "first_exam"),
+        ("1次試験実施日", "first_exam"),
+        ("試験日", "first_exam"),
+        ("第1次試験合格発表日", "first_result"),
+        ("一次試験の合格発表", "first_result"),
+        ("第２次試験実施時期〔試験地〕", "second_exam"),
+        ("最終合格発表時期", "final_result"),
+        ("合格発表", "final_result"),
+        ("第2次試験合格発表", None),
+        ("職場見学会の開催日", None),
+    ],
+)
+def test_schedule_field(label, field):
+    assert exam.schedule_field(exam.schedule_key(label)) == field
+
+
+def test_unrecognised_labels_in_the_report(built):
+    out, _, _, _ = built
+    from migration import report
+
+    summary = report.write(out)
+    assert summary["unrecognised_labels"] == {
+        "職場見学会の開催日": ["/info/about_test/univ_test/univ_test_r04.html"]
+    }
+    document = (out / "report.html").read_text(encoding="utf-8")
+    assert "読み取れなかった見出し（1 種類）" in document and "職場見学会の開催日" in document
+    assert "職場見学会の開催日" in (out / "report.csv").read_text(encoding="utf-8-sig")
+
+
+def test_old_job_pages_go_beside_their_job_category_hidden(built):
+    """rules.yaml maps /info/work/ next to the matching 職種紹介 page, out of navigation and search."""
+    _, items, pages, redirects = built
+    doboku = item_at(items, "shigoto/shokushu/doboku-kyu-site")
+    assert doboku["@type"] == "Document" and doboku["exclude_from_nav"] is True
+    assert doboku["_migration"]["hidden"] is True
+    report = pages["/info/work/work_doboku.html"]
+    assert report["target"] == "shigoto/shokushu/doboku-kyu-site"
+    assert "職種「土木」" in report["reason"] and "shigoto/shokushu/doboku の隣" in report["reason"]
+    assert pages["/info/work/work_gyosei.html"]["target"] == "shigoto/shokushu/gyosei-kyu-site"
+    # the other plain pages keep to /kyu-site, which stays out of navigation and search
+    folder = item_at(items, "kyu-site")
+    assert folder["exclude_from_nav"] is True and folder["_migration"]["hidden"] is True
+    assert pages["/about.html"]["target"] == "kyu-site/about"
+    assert "検索には出しません" in pages["/about.html"]["reason"]
+    # exam notices, FAQ and news are never hidden
+    assert "exclude_from_nav" not in item_at(items, "shiken/annai/daigaku-2022")
+
+
+def test_job_page_whose_title_names_no_job_falls_back(tmp_path):
+    rules = build.load_rules()
+    fetched = source.Fetched(
+        path="/info/work/work_misc.html",
+        data="<html><head><title>いろいろな仕事</title></head><body><h1>いろいろな仕事</h1><p>本文</p></body></html>".encode(),
+        content_type="text/html; charset=utf-8",
+    )
+    builder = build.Builder([fetched], rules)
+    builder.run()
+    report = builder.reports["/info/work/work_misc.html"]
+    assert report.target == "kyu-site/work-misc"
+    assert "職種が分からない" in report.reason

@@ -75,6 +75,17 @@ class Importer:
         path = item["@id"].split("/", 3)[3]
         if self.site.unrestrictedTraverse(path, None) is None:
             self._import(item, update=False)
+        if item["_migration"].get("hidden"):
+            self.hide(self.site.unrestrictedTraverse(path))
+
+    def hide(self, obj) -> None:
+        """Keep obj (and what it holds) out of the site search and the assistant (rules.yaml hidden)."""
+        from kagoshima.saiyo.search.hidden import IHiddenFromSearch
+        from zope.interface import alsoProvides
+
+        if not IHiddenFromSearch.providedBy(obj):
+            alsoProvides(obj, IHiddenFromSearch)
+            obj.reindexObject(idxs=["object_provides"])
 
     def _import(self, item, update: bool):
         data = copy.deepcopy(item)
@@ -120,6 +131,8 @@ class Importer:
         if obj is None:
             raise RuntimeError("取り込んだはずの項目が見つかりません")
         setattr(obj, MARKER, {"source": marker["source"], "hash": marker["hash"]})
+        if marker.get("hidden"):
+            self.hide(obj)
         return status, self.relative(obj)
 
 

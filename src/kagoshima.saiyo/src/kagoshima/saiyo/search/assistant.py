@@ -42,6 +42,7 @@ from datetime import timezone
 from kagoshima.saiyo import sqlite
 from kagoshima.saiyo.content import exam_status
 from kagoshima.saiyo.dates import wareki
+from kagoshima.saiyo.search.hidden import visible
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -324,7 +325,7 @@ def _catalog(portal):
 def _search(catalog, **query):
     query.setdefault("review_state", "published")
     try:
-        return catalog(**query)
+        return visible(catalog(**query), catalog)
     except Exception as error:  # a query the text index cannot parse (e.g. a lone operator word)
         logger.info("assistant: catalog query %r failed: %s", query.get("SearchableText"), error)
         return []

@@ -11,6 +11,7 @@ around the words that matched, which are marked with ``<mark>``.
 from kagoshima.saiyo.browser.exams import badge_class
 from kagoshima.saiyo.browser.exams import status_of_brain
 from kagoshima.saiyo.content import exam_status
+from kagoshima.saiyo.search.hidden import visible
 from kagoshima.saiyo.theme.interfaces import IOwnHeadPage
 from plone.app.layout.viewlets import ViewletBase
 from plone.app.layout.viewlets.common import SearchBoxViewlet as PloneSearchBoxViewlet
@@ -293,7 +294,7 @@ class SearchView(Search):
         if not (text or self.subject) or not self.searchable_types:
             return []
         try:
-            return self.catalog(**self.catalog_query(text))
+            return visible(self.catalog(**self.catalog_query(text)), self.catalog)
         except Exception:
             # A query the index cannot read must not become an error page.
             logger.warning("search for %r failed", text, exc_info=True)
