@@ -98,17 +98,12 @@ def export_settings() -> dict:
 
 
 def write_pageviews_and_audit(items: list[dict], out: Path, site_url: str) -> dict:
-    """pageviews.csv (day, page, device, views) and audit.csv, from the SQLite stores beside the ZODB."""
+    """pageviews.csv (day, page, device, views) and audit.csv, from the stores beside the ZODB (SQLite or PostgreSQL)."""
     from kagoshima.saiyo.analytics.store import get_store as pageview_store
     from kagoshima.saiyo.security import audit
 
     pages = {item["UID"]: (relative_path(item, site_url), item.get("title") or "") for item in items}
-    rows = (
-        pageview_store()
-        .connection()
-        .execute("SELECT day, uid, device, views FROM daily_views ORDER BY day, uid, device")
-        .fetchall()
-    )
+    rows = pageview_store().rows()
     with (out / "pageviews.csv").open("w", newline="", encoding="utf-8-sig") as stream:
         writer = csv.writer(stream, lineterminator="\r\n")
         writer.writerow(["day", "uid", "path", "title", "device", "views"])

@@ -29,7 +29,6 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import logging
-import sqlite3
 
 
 logger = logging.getLogger("kagoshima.saiyo.analytics")
@@ -156,7 +155,7 @@ class Collector:
             if uid is None:
                 return self.refuse("missing or invalid page token")
             self.store.add(store_module.today_in_tokyo().isoformat(), uid, device)
-        except (sqlite3.Error, OSError, store_module.StoreUnavailable):
+        except store_module.STORE_ERRORS:
             logger.exception("page view not counted: the page-view store failed")
             return Outcome(503, "refused: store failed")
         return COUNTED

@@ -13,11 +13,18 @@ instance's ``var`` directory in this project's ``zope.conf``. Set the environmen
 variable ``SAIYO_PAGEVIEWS_DIR`` (for example in the profile's ``[environment]``, which
 ``zope.conf`` passes on) to share one store between Zope processes that have different
 ``var`` directories on one host, as ZEO clients do.
+
+Several machines share one store in PostgreSQL instead (the profile's ``[stores]``, see
+``kagoshima.saiyo.stores``): ``PostgresPageViewStore`` is the same store over the same SQL, and
+``get_store()`` returns it whenever ``SAIYO_STORES_DSN`` is set. Everything else (the collector,
+アクセス集計, the report, the handover export and import) only calls ``get_store()`` and the
+methods below. ``migrate_to`` copies a SQLite file into PostgreSQL once (``saiyo stores-migrate``).
 """
 
 from datetime import date
 from datetime import datetime
 from kagoshima.saiyo import sqlite
+from kagoshima.saiyo import stores
 from kagoshima.saiyo.dates import TOKYO
 from pathlib import Path
 
@@ -45,14 +52,36 @@ CREATE TABLE IF NOT EXISTS settings (
     value TEXT NOT NULL
 );
 """
+POSTGRES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS daily_views (
+    day TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    device TEXT NOT NULL,
+    views INTEGER NOT NULL,
+    PRIMARY KEY (day, uid, device)
+);
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS migrations (
+    source TEXT PRIMARY KEY,    -- the migrated SQLite store's 'store_id' setting
+    at DOUBLE PRECISION NOT NULL,
+    rows INTEGER NOT NULL
+);
+"""
 UPSERT = (
     "INSERT INTO daily_views (day, uid, device, views) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (day, uid, device) DO UPDATE SET views = views + excluded.views"
+    "ON CONFLICT (day, uid, device) DO UPDATE SET views = daily_views.views + excluded.views"
 )
 
 
 class StoreUnavailable(RuntimeError):
     """The store's location is unknown (no Zope configuration and no environment variable)."""
+
+
+# What a failing store raises, whichever kind it is (the callers answer 503 or show a message).
+STORE_ERRORS = (*stores.DATABASE_ERRORS, OSError, StoreUnavailable)
 
 
 # Days and months ------------------------------------------------------------------
@@ -102,6 +131,8 @@ def default_directory() -> Path:
 class PageViewStore:
     """Daily page-view counters in one SQLite file; one connection per thread."""
 
+    kind = "sqlite"
+
     def __init__(self, path):
         self.path = Path(path)
         self._local = threading.local()
@@ -139,7 +170,7 @@ class PageViewStore:
         if self._secret is None:
             connection = self.connection()
             connection.execute(
-                "INSERT OR IGNORE INTO settings (name, value) VALUES ('token_secret', ?)",
+                "INSERT INTO settings (name, value) VALUES ('token_secret', ?) ON CONFLICT (name) DO NOTHING",
                 (secrets.token_hex(32),),
             )
             (value,) = connection.execute("SELECT value FROM settings WHERE name = 'token_secret'").fetchone()
@@ -157,7 +188,7 @@ class PageViewStore:
             (start, end),
         )
         for uid, device, views in rows:
-            counts.setdefault(uid, {})[device] = views
+            counts.setdefault(uid, {})[device] = int(views)
         return counts
 
     def monthly_totals(self, months: list[str]) -> dict[str, int]:
@@ -173,7 +204,7 @@ class PageViewStore:
         )
         for month, views in rows:
             if month in totals:
-                totals[month] = views
+                totals[month] = int(views)
         return totals
 
     def daily_totals(self, month: str) -> dict[str, int]:
@@ -183,7 +214,7 @@ class PageViewStore:
             "SELECT day, SUM(views) FROM daily_views WHERE day >= ? AND day < ? GROUP BY day ORDER BY day",
             (start, end),
         )
-        return dict(rows)
+        return {day: int(views) for day, views in rows}
 
     def first_month(self) -> str | None:
         (day,) = self.connection().execute("SELECT MIN(day) FROM daily_views").fetchone()
@@ -191,18 +222,105 @@ class PageViewStore:
 
     def total_views(self) -> int:
         (views,) = self.connection().execute("SELECT COALESCE(SUM(views), 0) FROM daily_views").fetchone()
-        return views
+        return int(views)
+
+    def rows(self) -> list[tuple[str, str, str, int]]:
+        """Every counter as (day, uid, device, views), oldest day first (the export)."""
+        return [
+            tuple(row)
+            for row in self.connection().execute(
+                "SELECT day, uid, device, views FROM daily_views ORDER BY day, uid, device"
+            )
+        ]
+
+    def store_id(self) -> str:
+        """A random name of this store, made once (what a migration records as done)."""
+        connection = self.connection()
+        connection.execute(
+            "INSERT INTO settings (name, value) VALUES ('store_id', ?) ON CONFLICT (name) DO NOTHING",
+            (secrets.token_hex(16),),
+        )
+        (value,) = connection.execute("SELECT value FROM settings WHERE name = 'store_id'").fetchone()
+        return value
 
 
-_stores: dict[Path, PageViewStore] = {}
+class PostgresPageViewStore(PageViewStore):
+    """The same counters in a PostgreSQL schema every machine of a deployment shares."""
+
+    kind = "postgresql"
+
+    def __init__(self, dsn=None, schema=None):
+        self.database = stores.postgres_database(POSTGRES_SCHEMA, dsn, schema)
+        self.path = None
+        self._secret = None
+
+    def connection(self):
+        return self.database
+
+    def close(self) -> None:
+        self.database.close()
+
+    def migrate_from(self, source: PageViewStore) -> int | None:
+        """Add the counters of a SQLite store, once: the rows and the record of the migration are
+        one transaction, so a second run (or a run after a crash) adds nothing twice; None when
+        ``source`` was migrated before. Counters of the same day and page add up (the new store may
+        already have counted beacons). The token secret moves along when the new store has none yet,
+        so pages cached with tokens signed by the old store still count.
+        """
+        from psycopg2.extras import execute_values
+
+        source_id = source.store_id()
+        rows = source.rows()
+        secret = (
+            source.connection().execute("SELECT value FROM settings WHERE name = 'token_secret'").fetchone()
+        )
+        raw = self.database.connection().raw
+        raw.autocommit = False
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO migrations (source, at, rows) VALUES (%s, extract(epoch from now()), %s) "
+                    "ON CONFLICT (source) DO NOTHING",
+                    (source_id, len(rows)),
+                )
+                if cursor.rowcount == 0:
+                    raw.rollback()
+                    return None
+                execute_values(
+                    cursor,
+                    "INSERT INTO daily_views (day, uid, device, views) VALUES %s ON CONFLICT (day, uid, device) "
+                    "DO UPDATE SET views = daily_views.views + excluded.views",
+                    rows,
+                    page_size=1000,
+                )
+                if secret:
+                    cursor.execute(
+                        "INSERT INTO settings (name, value) VALUES ('token_secret', %s) "
+                        "ON CONFLICT (name) DO NOTHING",
+                        (secret[0],),
+                    )
+            raw.commit()
+        except BaseException:
+            raw.rollback()
+            raise
+        finally:
+            raw.autocommit = True
+        self._secret = None
+        return len(rows)
+
+
+_stores: dict = {}
 _stores_lock = threading.Lock()
 
 
 def get_store(directory=None) -> PageViewStore:
-    """The store of ``directory`` (default: the instance's), one object per file and process."""
-    path = Path(directory or default_directory()) / FILE_NAME
+    """The store of ``directory``; by default the deployment's: PostgreSQL when the profile says so,
+    else the instance's SQLite file. One object per file (or database) and process."""
+    dsn = stores.configured_dsn() if directory is None else None
+    key = (dsn, stores.configured_schema()) if dsn else None
+    path = key or Path(directory or default_directory()) / FILE_NAME
     with _stores_lock:
         store = _stores.get(path)
         if store is None:
-            store = _stores[path] = PageViewStore(path)
+            store = _stores[path] = PostgresPageViewStore(*key) if key else PageViewStore(path)
         return store

@@ -9,7 +9,6 @@ from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from urllib.parse import urlencode
 
 import logging
-import sqlite3
 
 
 logger = logging.getLogger("kagoshima.saiyo.analytics")
@@ -71,7 +70,7 @@ class PageViewsView(BrowserView):
             self.store = store_module.get_store()
             self.report = report_module.build_report(api.portal.get(), self.month, self.store)
             self.first_month = self.store.first_month()
-        except (sqlite3.Error, OSError, store_module.StoreUnavailable):
+        except store_module.STORE_ERRORS:
             logger.exception("the page-view store could not be read")
             self.error = (
                 "アクセス集計のデータを読み込めませんでした。しばらくしてからもう一度開いてください。"

@@ -40,6 +40,7 @@ from datetime import date
 from datetime import datetime
 from datetime import timezone
 from kagoshima.saiyo import sqlite
+from kagoshima.saiyo import stores
 from kagoshima.saiyo.content import exam_status
 from kagoshima.saiyo.dates import wareki
 from kagoshima.saiyo.search.hidden import visible
@@ -793,6 +794,16 @@ CREATE TABLE IF NOT EXISTS unanswered (
 );
 CREATE INDEX IF NOT EXISTS unanswered_count ON unanswered (count DESC, last_seen DESC);
 """
+# The same table in PostgreSQL, when the profile's [stores] shares the stores between machines.
+POSTGRES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS unanswered (
+    question TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    first_seen DOUBLE PRECISION NOT NULL,
+    last_seen DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS unanswered_count ON unanswered (count DESC, last_seen DESC);
+"""
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(\+?\d[\d\-() ]{7,}\d)")
@@ -832,7 +843,7 @@ class UnansweredStore:
         at = time.time() if at is None else at
         self.connection().execute(
             "INSERT INTO unanswered (question, count, first_seen, last_seen) VALUES (?, 1, ?, ?) "
-            "ON CONFLICT (question) DO UPDATE SET count = count + 1, last_seen = excluded.last_seen",
+            "ON CONFLICT (question) DO UPDATE SET count = unanswered.count + 1, last_seen = excluded.last_seen",
             (text, at, at),
         )
         return text
@@ -853,16 +864,35 @@ class UnansweredStore:
         )
 
 
-_stores: dict[Path, UnansweredStore] = {}
+class PostgresUnansweredStore(UnansweredStore):
+    """The same table in the PostgreSQL schema every machine of a deployment shares."""
+
+    def __init__(self, dsn=None, schema=None):
+        self.database = stores.postgres_database(POSTGRES_SCHEMA, dsn, schema)
+        self.path = None
+
+    def connection(self):
+        return self.database
+
+
+_stores: dict = {}
 _stores_lock = threading.Lock()
 
 
 def get_store(directory=None) -> UnansweredStore:
-    path = Path(directory or sqlite.store_directory(DIRECTORY_ENV, "assistant", StoreUnavailable)) / FILE_NAME
+    """The store of ``directory``; by default the deployment's (PostgreSQL when the profile says so)."""
+    dsn = stores.configured_dsn() if directory is None else None
+    if dsn:
+        key = (dsn, stores.configured_schema())
+    else:
+        key = (
+            Path(directory or sqlite.store_directory(DIRECTORY_ENV, "assistant", StoreUnavailable))
+            / FILE_NAME
+        )
     with _stores_lock:
-        store = _stores.get(path)
+        store = _stores.get(key)
         if store is None:
-            store = _stores[path] = UnansweredStore(path)
+            store = _stores[key] = PostgresUnansweredStore(*key) if dsn else UnansweredStore(key)
         return store
 
 

@@ -7,12 +7,15 @@ at once, because a failed login commits nothing. The login failures of this tabl
 also what the account lockout counts (``pas.py``).
 
 Where it lives: ``<clienthome>/audit/audit.sqlite`` (``instance/var/audit/``), or the
-directory in the environment variable ``SAIYO_AUDIT_DIR``.
+directory in the environment variable ``SAIYO_AUDIT_DIR``; or, when several machines serve the
+site, one PostgreSQL schema (``PostgresAuditStore``, chosen by the profile's ``[stores]``, see
+``kagoshima.saiyo.stores``). Callers only use ``get_store()`` and the methods of ``AuditStore``.
 """
 
 from datetime import datetime
 from datetime import timezone
 from kagoshima.saiyo import sqlite
+from kagoshima.saiyo import stores
 from kagoshima.saiyo.dates import TOKYO
 from pathlib import Path
 
@@ -20,6 +23,7 @@ import csv
 import io
 import ipaddress
 import logging
+import secrets
 import sqlite3
 import threading
 import time
@@ -55,13 +59,35 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_at ON events (at);
 CREATE INDEX IF NOT EXISTS events_user_action ON events (user, action, at);
 """
+POSTGRES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    id BIGSERIAL PRIMARY KEY,
+    at DOUBLE PRECISION NOT NULL,
+    "user" TEXT NOT NULL,
+    action TEXT NOT NULL,
+    path TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    ip TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_at ON events (at);
+CREATE INDEX IF NOT EXISTS events_user_action ON events ("user", action, at);
+CREATE TABLE IF NOT EXISTS migrations (
+    source TEXT PRIMARY KEY,    -- the migrated SQLite file's 'store_id'
+    at DOUBLE PRECISION NOT NULL,
+    rows INTEGER NOT NULL
+);
+"""
 COLUMNS = ("at", "user", "action", "path", "detail", "ip")
+INSERT = 'INSERT INTO events (at, "user", action, path, detail, ip) VALUES (?, ?, ?, ?, ?, ?)'
 # Shorter retentions are taken as this: the lockout counts login failures from this table.
 MINIMUM_RETENTION_DAYS = 30
 
 
 class StoreUnavailable(RuntimeError):
     """The store's location is unknown (no Zope configuration and no environment variable)."""
+
+
+STORE_ERRORS = (*stores.DATABASE_ERRORS, OSError, StoreUnavailable)
 
 
 def default_directory() -> Path:
@@ -84,6 +110,8 @@ def day_start(text: str) -> float | None:
 class AuditStore:
     """The events table in one SQLite file; one connection per thread, autocommit."""
 
+    kind = "sqlite"
+
     def __init__(self, path):
         self.path = Path(path)
         self._local = threading.local()
@@ -97,7 +125,7 @@ class AuditStore:
 
     def add(self, user, action, path="", detail="", ip="", at=None) -> None:
         self.connection().execute(
-            "INSERT INTO events (at, user, action, path, detail, ip) VALUES (?, ?, ?, ?, ?, ?)",
+            INSERT,
             (at if at is not None else time.time(), user or "", action, path or "", detail or "", ip or ""),
         )
         self._apply_retention()
@@ -119,7 +147,7 @@ class AuditStore:
     def last(self, user, action) -> float | None:
         row = (
             self.connection()
-            .execute("SELECT MAX(at) FROM events WHERE user = ? AND action = ?", (user, action))
+            .execute('SELECT MAX(at) FROM events WHERE "user" = ? AND action = ?', (user, action))
             .fetchone()
         )
         return row[0]
@@ -130,7 +158,7 @@ class AuditStore:
         (count,) = (
             self.connection()
             .execute(
-                "SELECT COUNT(*) FROM events WHERE user = ? AND action = 'login_failed' AND at > ?",
+                "SELECT COUNT(*) FROM events WHERE \"user\" = ? AND action = 'login_failed' AND at > ?",
                 (user, max(since, last_login, last_lockout)),
             )
             .fetchone()
@@ -143,7 +171,7 @@ class AuditStore:
         """Events matching the filters, newest first. ``start``/``end``: epoch seconds (end exclusive)."""
         where, args = [], []
         if user:
-            where.append("user = ?")
+            where.append('"user" = ?')
             args.append(user)
         if action:
             where.append("action = ?")
@@ -158,7 +186,7 @@ class AuditStore:
         if end is not None:
             where.append("at < ?")
             args.append(end)
-        sql = "SELECT at, user, action, path, detail, ip FROM events"
+        sql = 'SELECT at, "user", action, path, detail, ip FROM events'
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY at DESC, id DESC"
@@ -186,7 +214,75 @@ class AuditStore:
         return self.prune(now - max(days, MINIMUM_RETENTION_DAYS) * 86400)
 
     def users(self) -> list[str]:
-        return [row[0] for row in self.connection().execute("SELECT DISTINCT user FROM events ORDER BY user")]
+        return [
+            row[0] for row in self.connection().execute('SELECT DISTINCT "user" FROM events ORDER BY "user"')
+        ]
+
+    def store_id(self) -> str:
+        """A random name of this SQLite file, made once (what a migration records as done)."""
+        connection = self.connection()
+        connection.execute("CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        connection.execute(
+            "INSERT INTO settings (name, value) VALUES ('store_id', ?) ON CONFLICT (name) DO NOTHING",
+            (secrets.token_hex(16),),
+        )
+        (value,) = connection.execute("SELECT value FROM settings WHERE name = 'store_id'").fetchone()
+        return value
+
+    def all_events(self) -> list[tuple]:
+        """Every event as (at, user, action, path, detail, ip), oldest first (the migration)."""
+        return [
+            tuple(row)
+            for row in self.connection().execute(
+                'SELECT at, "user", action, path, detail, ip FROM events ORDER BY at, id'
+            )
+        ]
+
+
+class PostgresAuditStore(AuditStore):
+    """The same events in a PostgreSQL schema every machine of a deployment shares."""
+
+    kind = "postgresql"
+
+    def __init__(self, dsn=None, schema=None):
+        self.database = stores.postgres_database(POSTGRES_SCHEMA, dsn, schema)
+        self.path = None
+
+    def connection(self):
+        return self.database
+
+    def migrate_from(self, source: AuditStore) -> int | None:
+        """Copy the events of a SQLite store, once (rows and the record of it in one transaction);
+        None when ``source`` was migrated before."""
+        from psycopg2.extras import execute_values
+
+        source_id = source.store_id()
+        rows = source.all_events()
+        raw = self.database.connection().raw
+        raw.autocommit = False
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO migrations (source, at, rows) VALUES (%s, extract(epoch from now()), %s) "
+                    "ON CONFLICT (source) DO NOTHING",
+                    (source_id, len(rows)),
+                )
+                if cursor.rowcount == 0:
+                    raw.rollback()
+                    return None
+                execute_values(
+                    cursor,
+                    'INSERT INTO events (at, "user", action, path, detail, ip) VALUES %s',
+                    rows,
+                    page_size=1000,
+                )
+            raw.commit()
+        except BaseException:
+            raw.rollback()
+            raise
+        finally:
+            raw.autocommit = True
+        return len(rows)
 
 
 def to_csv(rows) -> str:
@@ -208,16 +304,19 @@ def to_csv(rows) -> str:
     return "\ufeff" + out.getvalue()
 
 
-_stores: dict[Path, AuditStore] = {}
+_stores: dict = {}
 _stores_lock = threading.Lock()
 
 
 def get_store(directory=None) -> AuditStore:
-    path = Path(directory or default_directory()) / FILE_NAME
+    """The store of ``directory``; by default the deployment's (PostgreSQL when the profile says so)."""
+    dsn = stores.configured_dsn() if directory is None else None
+    key = (dsn, stores.configured_schema()) if dsn else None
+    path = key or Path(directory or default_directory()) / FILE_NAME
     with _stores_lock:
         store = _stores.get(path)
         if store is None:
-            store = _stores[path] = AuditStore(path)
+            store = _stores[path] = PostgresAuditStore(*key) if key else AuditStore(path)
         return store
 
 

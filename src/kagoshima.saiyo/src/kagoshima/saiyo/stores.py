@@ -1,0 +1,197 @@
+"""Where the add-on's stores beside the ZODB live: SQLite files, or one PostgreSQL schema.
+
+The page views (``analytics/store.py``), the audit trail (``security/audit.py``) and the
+assistant's unanswered questions (``search/assistant.py``) each keep their rows outside the
+ZODB. On a single machine that is a SQLite file under the instance's ``var/`` (``sqlite.py``).
+When several machines serve the site, every Zope client, the beacon collector and the jobs
+must see the same rows, so the profile's ``[stores]`` table may name a PostgreSQL database
+instead (``kind = "postgresql"``, ``dsn``, ``schema``); the instance renderer passes it on to
+Zope as the environment variables ``SAIYO_STORES_DSN`` and ``SAIYO_STORES_SCHEMA``.
+
+Both kinds answer the same SQL: the stores write ``?`` placeholders and portable statements
+(``INSERT … ON CONFLICT``, ``"user"`` quoted); ``PostgresDatabase`` translates the
+placeholders and keeps one autocommit connection per thread, made again after the server
+went away (the failing call raises, the next one reconnects). Each store keeps its own DDL
+for each kind (SQLite ``REAL`` is a double, PostgreSQL's is not).
+
+``cluster_lock`` is the lock every machine sees for the jobs that must run once per
+deployment (``make schedule``, ``make report``): a PostgreSQL advisory lock when the stores
+are in PostgreSQL.
+"""
+
+from contextlib import contextmanager
+
+import logging
+import os
+import sqlite3
+import threading
+import zlib
+
+
+logger = logging.getLogger("kagoshima.saiyo.stores")
+
+DSN_ENV = "SAIYO_STORES_DSN"
+SCHEMA_ENV = "SAIYO_STORES_SCHEMA"
+DEFAULT_SCHEMA = "saiyo_stores"
+
+try:  # psycopg2 is in the project's lock (RelStorage needs it); SQLite-only sites may lack it
+    import psycopg2
+
+    DATABASE_ERRORS: tuple = (sqlite3.Error, psycopg2.Error)
+except ImportError:  # pragma: no cover
+    psycopg2 = None
+    DATABASE_ERRORS = (sqlite3.Error,)
+
+
+def configured_dsn() -> str | None:
+    """The PostgreSQL DSN of the stores, or None for SQLite (the default)."""
+    return os.environ.get(DSN_ENV, "").strip() or None
+
+
+def configured_schema() -> str:
+    return os.environ.get(SCHEMA_ENV, "").strip() or DEFAULT_SCHEMA
+
+
+def _quote_identifier(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return f'"{name}"'
+
+
+def translate(sql: str) -> str:
+    """SQLite's ``?`` placeholders as psycopg2's ``%s`` (a literal ``%`` doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresConnection:
+    """The part of ``sqlite3.Connection`` the stores use, over one psycopg2 connection."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def execute(self, sql: str, args=()):
+        cursor = self.raw.cursor()
+        cursor.execute(translate(sql), tuple(args))
+        return cursor
+
+    def executemany(self, sql: str, rows):
+        cursor = self.raw.cursor()
+        cursor.executemany(translate(sql), rows)
+        return cursor
+
+    def executescript(self, script: str) -> None:
+        with self.raw.cursor() as cursor:
+            cursor.execute(script)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class PostgresDatabase:
+    """One PostgreSQL schema; an autocommit connection per thread; the DDL run once per process."""
+
+    def __init__(self, dsn: str, schema: str, ddl: str):
+        if psycopg2 is None:  # pragma: no cover
+            raise RuntimeError("the stores are configured for PostgreSQL but psycopg2 is not installed")
+        self.dsn, self.schema, self.ddl = dsn, schema, ddl
+        self._local = threading.local()
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    def _connect(self):
+        raw = psycopg2.connect(self.dsn, connect_timeout=10, application_name="saiyo-stores")
+        raw.autocommit = True
+        schema = _quote_identifier(self.schema)
+        with raw.cursor() as cursor:
+            with self._ready_lock:
+                if not self._ready:
+                    # Two processes creating the same tables at once collide in the catalog:
+                    # a transaction-level advisory lock makes the second wait for the first.
+                    raw.autocommit = False
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("stores-ddl"),))
+                    cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+                    cursor.execute(f"SET search_path TO {schema}")
+                    cursor.execute(self.ddl)
+                    raw.commit()
+                    raw.autocommit = True
+                    self._ready = True
+            cursor.execute(f"SET search_path TO {schema}")
+        return PostgresConnection(raw)
+
+    def connection(self) -> PostgresConnection:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None and connection.raw.closed:
+            connection = None
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        return connection
+
+    def execute(self, sql: str, args=()):
+        """Run one statement; a broken connection is dropped so the next call connects again."""
+        connection = self.connection()
+        try:
+            return connection.execute(sql, args)
+        except (psycopg2.OperationalError, psycopg2.InterfaceError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # already gone
+                pass
+            self._local.connection = None
+
+
+_databases: dict[tuple, PostgresDatabase] = {}
+_databases_lock = threading.Lock()
+
+
+def postgres_database(ddl: str, dsn: str | None = None, schema: str | None = None) -> PostgresDatabase:
+    """One ``PostgresDatabase`` per (DSN, schema, DDL) and process."""
+    key = (dsn or configured_dsn(), schema or configured_schema(), ddl)
+    with _databases_lock:
+        database = _databases.get(key)
+        if database is None:
+            database = _databases[key] = PostgresDatabase(*key)
+        return database
+
+
+# The lock of cluster-wide jobs ------------------------------------------------------------
+
+
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit key for ``pg_advisory_lock`` from a job's name."""
+    return zlib.crc32(f"kagoshima.saiyo:{name}".encode()) - 2**31
+
+
+class JobAlreadyRunning(RuntimeError):
+    """Another machine (or process) holds the job's lock: this run does nothing."""
+
+
+@contextmanager
+def cluster_lock(name: str, dsn: str | None = None):
+    """Hold the deployment-wide lock of job ``name`` for the block, or raise ``JobAlreadyRunning``.
+
+    With PostgreSQL stores this is a session advisory lock on the stores' server: every machine
+    of the deployment sees it, and it goes away with the session if the process dies. Without
+    (one machine), a file lock in the instance's var directory would do the same for the
+    processes of that machine; the caller passes ``dsn=None`` and gets no lock from here.
+    """
+    dsn = dsn or configured_dsn()
+    if not dsn:
+        yield False
+        return
+    raw = psycopg2.connect(dsn, connect_timeout=10, application_name=f"saiyo-job-{name}")
+    raw.autocommit = True
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", (lock_key(name),))
+            (acquired,) = cursor.fetchone()
+        if not acquired:
+            raise JobAlreadyRunning(f"the {name} job is already running on another machine or process")
+        yield True
+    finally:
+        raw.close()  # ends the session, which releases the advisory lock
