@@ -125,11 +125,24 @@ def test_monitoring_check_says_ok_with_nagios_exit_codes(zeo_cluster, capsys):
 
     base = ["--base", zeo_cluster.layout["base"]]
     maintenance.backup(zeo_cluster.layout)
+    # The first run reads the logs so far (other tests provoke errors on purpose); the next
+    # reads only what came since.
+    check_saiyo.main(base)
     capsys.readouterr()
     assert check_saiyo.main(base) == check_saiyo.OK, capsys.readouterr().out
     out = capsys.readouterr().out
     assert out.startswith("SAIYO OK - site 200, 2/2 clients")
+    assert "logs clean" in out
     assert "| clients=2" in out
+    # The check's own requests went through nginx and are counted; an error in a client's
+    # event log is a WARNING once.
+    check_saiyo.main(base)
+    assert "requests=0;" not in capsys.readouterr().out
+    event_log = Path(zeo_cluster.layout["clients"][0]["var"]) / "log" / "event.log"
+    with event_log.open("a", encoding="utf-8") as log:
+        log.write("2026-12-03 21:00:00 ERROR [Zope.SiteErrorLog:17][waitress-0] written by the test\n")
+    assert check_saiyo.main(base) == check_saiyo.WARNING
+    assert "1 log errors (last: 2026-12-03 21:00:00 ERROR" in capsys.readouterr().out
     # An impossible disk threshold is CRITICAL, a stale backup a WARNING.
     assert check_saiyo.main([*base, "--disk-crit", "101"]) == check_saiyo.CRITICAL
     assert check_saiyo.main([*base, "--backup-warn-hours", "0"]) == check_saiyo.WARNING

@@ -6,7 +6,9 @@
 
 Checks, on the server itself: the public site answers through nginx; every Zope client
 answers its @@health (and with it reaches the database); free disk space of the data
-folder; the database size; the age of the newest backup. One line of text plus
+folder; the database size; the age of the newest backup; and what the logs wrote since the
+last run (``logs.py``: ERROR/CRITICAL entries, the rate of 5xx answers, failed logins and
+lockouts, failed backups; thresholds in the profile's [monitoring]). One line of text plus
 performance data, as Nagios, Icinga, Zabbix (external check) and Mackerel (check plugin)
 expect. Works from cron or NRPE as the service account.
 """
@@ -14,6 +16,7 @@ expect. Works from cron or NRPE as the service account.
 from __future__ import annotations
 
 from pathlib import Path
+from saiyo_backend.cluster import logs
 from saiyo_backend.cluster import loopback
 from saiyo_backend.cluster import maintenance
 from saiyo_backend.config import INSTANCE
@@ -95,6 +98,12 @@ def check(layout: dict, args) -> tuple[int, list[str], list[str]]:
             f"backup {age / 3600:.1f} h ago",
         )
         perf.append(f"backup_age={int(age)}s;{args.backup_warn_hours * 3600};{args.backup_crit_hours * 3600}")
+
+    if not args.no_logs:
+        result, log_notes, log_perf = logs.check_logs(layout, args.logs_state)
+        for note in log_notes:
+            worse(result, note) if result else notes.append(note)
+        perf.extend(log_perf)
     return state, notes, perf
 
 
@@ -108,6 +117,10 @@ def main(argv=None) -> int:
     parser.add_argument("--db-crit-gb", type=float, default=40)
     parser.add_argument("--backup-warn-hours", type=float, default=26)
     parser.add_argument("--backup-crit-hours", type=float, default=50)
+    parser.add_argument("--no-logs", action="store_true", help="skip reading the logs")
+    parser.add_argument(
+        "--logs-state", type=Path, help="offsets of the logs already read (default var/check-logs.json)"
+    )
     args = parser.parse_args(argv)
     try:
         layout = read_layout(args.base)

@@ -191,6 +191,7 @@ def render(profile: str, base: Path, overrides=(), environ=None) -> dict:
         "proxy": context["proxy"],
         "nginx": context["nginx"],
         "site_id": config["instance"]["site_id"],
+        "monitoring": config.get("monitoring", {}),
     }
     write(
         base / "etc" / profiles.LAYOUT_RECORD,

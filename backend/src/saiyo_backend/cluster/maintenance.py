@@ -239,6 +239,14 @@ def last_backup_age(layout: dict) -> float | None:
     return (datetime.now() - newest) / timedelta(seconds=1)
 
 
+def log_backup(layout: dict, line: str) -> None:
+    """One line per 'saiyo backup' run in var/log/backup.log; 'saiyo check' alerts on FAILED lines."""
+    path = Path(layout["base"]) / "var" / "log" / "backup.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as log:
+        log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="saiyo", description="Back up, restore and pack the deployment")
     parser.add_argument("command", choices=["backup", "restore", "pack", "backups"])
@@ -252,7 +260,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     layout = read_layout(args.base)
     if args.command == "backup":
-        backup(layout, args.full, args.full_every, args.keep_full, args.keep)
+        try:
+            target = backup(layout, args.full, args.full_every, args.keep_full, args.keep)
+        except BaseException as error:
+            log_backup(layout, f"FAILED backup: {error.__class__.__name__}: {error}")
+            raise
+        log_backup(layout, f"OK backup {target}")
     elif args.command == "restore":
         restore(layout, args.date)
     elif args.command == "pack":

@@ -8,7 +8,9 @@ the element it concerns (a short excerpt the author can find in the editor). Rul
 - ``table-header``: a table without header cells (th);
 - ``link-text``: a link with no text, or a text that says nothing out of context (「こちら」「ここ」…);
 - ``izon-moji``: 機種依存文字 (①, ㈱, ㍻, Ⅳ, half-width kana…);
-- ``zenkaku-alnum``: 全角英数字 (ＡＢＣ, １２３).
+- ``zenkaku-alnum``: 全角英数字 (ＡＢＣ, １２３);
+- ``media-captions``, ``media-transcript`` (``findings_of`` only): a video without captions, a
+  video or audio without a transcript (media/checks.py, WCAG 1.2.1–1.2.3).
 """
 
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ LABELS = {
     "link-text": "リンクの文言",
     "izon-moji": "機種依存文字",
     "zenkaku-alnum": "全角英数字",
+    "media-captions": "動画の字幕",
+    "media-transcript": "動画・音声の文字起こし",
 }
 MEANINGLESS_LINK_TEXTS = {
     "こちら",
@@ -215,4 +219,9 @@ def findings_of(obj) -> list[dict]:
     for title, html, level in fields:
         for finding in findings(html, start_level=level):
             result.append(dict(finding.as_dict(), field=title))
+    from kagoshima.saiyo.media.checks import media_findings
+
+    for check, message in media_findings(obj):
+        element = getattr(obj, "Title", lambda: "")() or getattr(obj, "id", "")
+        result.append(dict(Finding(check, message, _short(element)).as_dict(), field="動画・音声"))
     return result

@@ -12,6 +12,8 @@ from zope.interface import Interface
 
 
 RECORD = "kagoshima.saiyo.security.a11y_blocking_checks"
+# The default up to profile 1013; the 1014 upgrade adds the media checks to it when unchanged.
+PREVIOUS_BLOCKING = ["img-alt", "table-header", "link-text"]
 
 
 class IAccessibilitySettings(Interface):
@@ -21,10 +23,11 @@ class IAccessibilitySettings(Interface):
         title="承認依頼を止めるアクセシビリティの指摘",
         description=(
             "ここに挙げた種類の指摘が本文に残っていると、承認依頼できません。"
-            "種類: img-alt, heading-skip, table-header, link-text, izon-moji, zenkaku-alnum"
+            "種類: img-alt, heading-skip, table-header, link-text, izon-moji, zenkaku-alnum, "
+            "media-captions（動画の字幕）, media-transcript（動画・音声の文字起こし）"
         ),
         value_type=schema.TextLine(),
-        default=["img-alt", "table-header", "link-text"],
+        default=["img-alt", "table-header", "link-text", "media-captions", "media-transcript"],
         required=False,
     )
 

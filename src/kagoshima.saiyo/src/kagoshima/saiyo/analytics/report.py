@@ -266,7 +266,7 @@ def to_xlsx(report: MonthReport, rows: list[PageRow] | None = None, created: dat
 
 
 def file_name(month: str, extension: str) -> str:
-    return f"pageviews-{month}.{extension}"
+    return f"アクセス集計_{month}.{extension}"
 
 
 # The trend chart -----------------------------------------------------------------

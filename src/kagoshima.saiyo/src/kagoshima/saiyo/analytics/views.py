@@ -3,6 +3,8 @@
 from kagoshima.saiyo.analytics import report as report_module
 from kagoshima.saiyo.analytics import store as store_module
 from kagoshima.saiyo.analytics.collector import Collector
+from kagoshima.saiyo.browser import downloads
+from kagoshima.saiyo.browser.downloads import send_download
 from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
@@ -16,10 +18,7 @@ logger = logging.getLogger("kagoshima.saiyo.analytics")
 COLLECTOR = Collector()
 MONTHS_OFFERED = 24
 MAX_QUERY = 100
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"csv": downloads.CSV, "xlsx": downloads.XLSX}
 
 
 class PageViewBeacon(BrowserView):
@@ -91,14 +90,9 @@ class PageViewsView(BrowserView):
             data = report_module.to_csv(self.report, self.rows)
         else:
             data = report_module.to_xlsx(self.report, self.rows)
-        response = self.request.response
-        response.setHeader("Content-Type", CONTENT_TYPES[export])
-        response.setHeader(
-            "Content-Disposition", f'attachment; filename="{report_module.file_name(self.month, export)}"'
+        return send_download(
+            self.request, data, report_module.file_name(self.month, export), CONTENT_TYPES[export]
         )
-        response.setHeader("Content-Length", str(len(data)))
-        response.setHeader("Cache-Control", "no-store")
-        return data
 
     # For the template
 

@@ -46,6 +46,7 @@ Fiscal years (年度, April–March) are relative to the fiscal year of the crea
 
 Rich-text fields take HTML. Images are drawn by ``images.py``:
 ``{draw: staff, seed: 3}`` or ``{draw: landscape, motif: bridge, colour: "#2a6f97"}``.
+File fields take a file committed under ``data/``: ``{file: media/interview.mp4}``.
 Relation fields take the path of their target (``shiken/annai/daigaku-{{fy}}``).
 
 Placeholders, in any text:
@@ -85,6 +86,7 @@ from plone.app.event.dx.behaviors import IEventBasic
 from plone.app.textfield import RichText
 from plone.app.textfield.value import RichTextValue
 from plone.dexterity.utils import iterSchemataForType
+from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.file import NamedBlobImage
 from Products.CMFCore.indexing import processQueue
 from Products.CMFCore.utils import getToolByName
@@ -100,6 +102,7 @@ from zope.schema import Int
 from zope.schema.interfaces import ValidationError
 
 import logging
+import mimetypes
 import re
 import yaml
 
@@ -314,7 +317,7 @@ class DemoLoader:
     def validate(self, obj, fields: dict, values: dict, where: str) -> None:
         """Report values their field refuses (a misspelt vocabulary token, a bad URL …)."""
         for key, value in values.items():
-            if value is None or isinstance(value, (RichTextValue, NamedBlobImage)):
+            if value is None or isinstance(value, (RichTextValue, NamedBlobImage, NamedBlobFile)):
                 continue
             try:
                 fields[key].bind(obj).validate(value)
@@ -348,6 +351,14 @@ class DemoLoader:
             params = {k: v for k, v in raw.items() if k != "draw"}
             data = images.draw(raw["draw"], **params)
             return NamedBlobImage(data=data, contentType="image/jpeg", filename=f"{item_id}-{key}.jpg")
+        if isinstance(raw, dict) and "file" in raw:  # a file committed under data/ (media/interview.mp4)
+            path = DATA / raw["file"]
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if path.suffix == ".vtt":
+                content_type = "text/vtt"
+            if "Image" in type(field).__name__:
+                return NamedBlobImage(data=path.read_bytes(), contentType=content_type, filename=path.name)
+            return NamedBlobFile(data=path.read_bytes(), contentType=content_type, filename=path.name)
         if isinstance(raw, dict) and "fy" in raw and isinstance(field, Int):
             return self.this_fy + int(raw["fy"])
         if isinstance(raw, dict) and "days" in raw:

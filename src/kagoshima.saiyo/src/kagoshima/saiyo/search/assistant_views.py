@@ -6,6 +6,8 @@ in the same ``aria-live`` region.
 """
 
 from datetime import datetime
+from kagoshima.saiyo.browser import downloads
+from kagoshima.saiyo.browser.downloads import send_download
 from kagoshima.saiyo.search import assistant
 from kagoshima.saiyo.theme.interfaces import IOwnHeadPage
 from plone.app.layout.viewlets import ViewletBase
@@ -158,10 +160,7 @@ class UnansweredView(BrowserView):
         if form.get("format") == "csv":
             data = assistant.to_csv(rows).encode("utf-8")
             stamp = datetime.now(assistant.TOKYO).strftime("%Y%m%d-%H%M")
-            response.setHeader("Content-Type", "text/csv; charset=utf-8")
-            response.setHeader("Content-Disposition", f'attachment; filename="unanswered-{stamp}.csv"')
-            response.setHeader("Content-Length", str(len(data)))
-            return data
+            return send_download(self.request, data, f"回答できなかった質問_{stamp}.csv", downloads.CSV)
         self.total = len(rows)
         self.rows = [
             dict(

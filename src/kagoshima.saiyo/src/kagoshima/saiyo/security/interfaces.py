@@ -17,9 +17,14 @@ DEFAULT_UPLOAD_EXTENSIONS = [
     "xlsx",
     "ppt",
     "pptx",
+    # video and audio (media/): MP4 and MP3, and their WebVTT captions
+    "mp4",
+    "mp3",
+    "vtt",
 ]
 
-DEFAULT_CSP = (
+# The default of profile versions up to 1013; the 1014 upgrade replaces it when unchanged.
+PREVIOUS_CSP = (
     "default-src 'self'; "
     "script-src 'self' https://www.googletagmanager.com; "
     "style-src 'self' 'unsafe-inline'; "
@@ -27,6 +32,19 @@ DEFAULT_CSP = (
     "font-src 'self' data:; "
     "connect-src 'self' https://*.google-analytics.com https://*.analytics.google.com; "
     "frame-src 'self' https://www.youtube-nocookie.com https://www.youtube.com; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+# Videos: files from the site itself (media-src), YouTube only through its privacy-enhanced
+# player (frame-src youtube-nocookie; media/views.py embeds no other address).
+DEFAULT_CSP = (
+    "default-src 'self'; "
+    "script-src 'self' https://www.googletagmanager.com; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: https://www.google-analytics.com https://www.googletagmanager.com; "
+    "font-src 'self' data:; "
+    "connect-src 'self' https://*.google-analytics.com https://*.analytics.google.com; "
+    "media-src 'self'; "
+    "frame-src 'self' https://www.youtube-nocookie.com; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
 

@@ -52,6 +52,8 @@ def record_failure(store, login, ip, now=None) -> bool:
     """Write one failed login; return True when it locks the login name."""
     now = now or time.time()
     store.add(login, "login_failed", ip=ip, at=now)
+    # 'saiyo check' counts these lines (and the lockouts below) in the event log.
+    logger.info("login failed for login name %r (from %s)", login, ip)
     window = setting("lockout_window_minutes") * 60
     if store.failures_since(login, now - window) >= setting("lockout_attempts"):
         store.add(login, "lockout", detail=f"{setting('lockout_attempts')}回失敗", ip=ip, at=now)

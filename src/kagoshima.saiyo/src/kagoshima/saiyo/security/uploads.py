@@ -37,6 +37,9 @@ MAGIC = {
     "doc": OLE,
     "xls": OLE,
     "ppt": OLE,
+    # media/: MP3 with an ID3 tag or an MPEG audio frame; WebVTT captions (a BOM allowed)
+    "mp3": (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"),
+    "vtt": (b"WEBVTT", b"\xef\xbb\xbfWEBVTT"),
 }
 SVG_MESSAGE = "SVG 画像はアップロードできません（スクリプトを含められるため）。PNG か JPEG に変換してからアップロードしてください。"
 TYPE_MESSAGE = "「{name}」はアップロードできない種類のファイルです。アップロードできるのは {allowed} です。"
@@ -67,6 +70,8 @@ def problem(filename, data: bytes, size: int | None = None) -> str | None:
     if signatures and head and not head.startswith(signatures):
         return MISMATCH_MESSAGE.format(name=name, ext=ext)
     if ext == "webp" and head and head[8:12] != b"WEBP":
+        return MISMATCH_MESSAGE.format(name=name, ext=ext)
+    if ext == "mp4" and head and head[4:8] != b"ftyp":  # an ISO media file starts with its ftyp box
         return MISMATCH_MESSAGE.format(name=name, ext=ext)
     limit = setting("upload_max_mb")
     size = size if size is not None else len(data or b"")

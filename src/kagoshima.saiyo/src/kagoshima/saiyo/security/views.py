@@ -2,6 +2,8 @@
 
 from datetime import datetime
 from datetime import timedelta
+from kagoshima.saiyo.browser import downloads
+from kagoshima.saiyo.browser.downloads import send_download
 from kagoshima.saiyo.security import audit
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
@@ -39,12 +41,8 @@ class AuditView(BrowserView):
         self.users = store.users() if store is not None else []
         if form.get("format") == "csv":
             data = audit.to_csv(rows).encode("utf-8")
-            response = self.request.response
             stamp = datetime.now(audit.TOKYO).strftime("%Y%m%d-%H%M")
-            response.setHeader("Content-Type", "text/csv; charset=utf-8")
-            response.setHeader("Content-Disposition", f'attachment; filename="audit-{stamp}.csv"')
-            response.setHeader("Content-Length", str(len(data)))
-            return data
+            return send_download(self.request, data, f"操作履歴_{stamp}.csv", downloads.CSV)
         self.total = len(rows)
         self.rows = [
             dict(row, when=audit.local_time(row["at"]), label=audit.ACTIONS.get(row["action"], row["action"]))

@@ -286,9 +286,12 @@ class TestPageViewsView(StoreInTempDir, unittest.TestCase):
         view, data = self.render(month="2026-10", format="csv")
         self.assertTrue(data.startswith(b"\xef\xbb\xbf"))
         self.assertEqual(self.request.response.getHeader("Content-Type"), "text/csv; charset=utf-8")
-        self.assertIn(
-            'filename="pageviews-2026-10.csv"', self.request.response.getHeader("Content-Disposition")
+        self.assertEqual(
+            self.request.response.getHeader("Content-Disposition"),
+            "attachment; filename=\"2026-10.csv\"; "
+            "filename*=UTF-8''%E3%82%A2%E3%82%AF%E3%82%BB%E3%82%B9%E9%9B%86%E8%A8%88_2026-10.csv",
         )
+        self.assertEqual(self.request.response.getHeader("X-Content-Type-Options"), "nosniff")
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         self.assertEqual(rows[0], list(report.CSV_COLUMNS))
         self.assertEqual(rows[1][:4], ["1", "令和8年度 ＳＰＩ試験のご案内", "/exam", "6"])
