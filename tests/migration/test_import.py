@@ -185,3 +185,25 @@ def test_both_schemes(site, imported, scheme, port):
     response = requests.get(url, allow_redirects=False, timeout=60)
     assert response.status_code == 301
     assert response.headers["Location"] == f"{scheme}://saiyo.pref.kagoshima.jp/shiken/annai/tandai-2021"
+
+
+def test_old_site_pages_answer_but_stay_out_of_navigation_and_search(site, imported):
+    """/kyu-site and the old job pages: their old URLs answer, the menus and the site search skip them."""
+    moved = requests.get(f"{site.url}/info/work/work_doboku.html", allow_redirects=False, timeout=60)
+    assert moved.status_code == 301
+    assert moved.headers["Location"] == f"{site.url}/shigoto/shokushu/doboku-kyu-site"
+    page = requests.get(f"{site.url}/kyu-site/about", timeout=60)
+    assert page.status_code == 200 and "鹿児島県職員の採用に関する情報を掲載しています" in page.text
+    # navigation: the top menu and the site map leave the hidden folder out
+    assert "/kyu-site" not in requests.get(f"{site.url}/", timeout=60).text
+    assert "/kyu-site" not in requests.get(f"{site.url}/@@sitemap", timeout=60).text
+    # site search: the words of the hidden pages find nothing from them, for visitors and editors
+    for query, hidden in (("採用に関する情報を掲載", "/kyu-site/"), ("道路や河川、港湾", "doboku-kyu-site")):
+        for auth in (None, site.admin):
+            results = requests.get(
+                f"{site.url}/@@search", params={"SearchableText": query}, auth=auth, timeout=60
+            ).text
+            assert hidden not in results, (query, auth)
+    # the JSON live search behind the search box too
+    live = requests.get(f"{site.url}/@@ajax-search", params={"SearchableText": "道路や河川"}, timeout=60)
+    assert "kyu-site" not in live.text
