@@ -17,7 +17,7 @@ RENDER_SET := $(if $(PORT),--set server.port=$(PORT),)
 CLUSTER_SET := $(foreach item,$(SET),--set $(item))
 STAMP := $(VENV)/.installed
 
-.PHONY: help install node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report schedule search-rebuild manuals migrate migrate-import export cluster cluster-stop cluster-status backup restore pack check a11y-report test-report
+.PHONY: help install wheelhouse audit node-tools instance site run start stop status test test-addon test-project lint reset clean lock buildout bench report stores-migrate schedule search-rebuild manuals migrate migrate-import export cluster cluster-stop cluster-status backup restore pack check a11y-report test-report training
 
 help: ## Show this help
 	@echo "kagoshima.saiyo — 鹿児島県職員採用ウェブサイト"
@@ -30,8 +30,12 @@ $(STAMP): requirements.txt src/kagoshima.saiyo/pyproject.toml backend/pyproject.
 	@test -n "$(PYTHON)" || { echo "エラー: Python 3 が見つかりません / Error: no python3 found (install Python 3.11)"; exit 1; }
 	@$(PYTHON) backend/src/saiyo_backend/preflight.py python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+ifdef OFFLINE
+	$(PYTHON) backend/src/saiyo_backend/deploy/wheelhouse.py install "$(OFFLINE)" --python $(BIN)/python
+else
 	$(BIN)/python -m pip install -q --upgrade "pip==25.3"
 	$(BIN)/python -m pip install -q -r requirements.txt
+endif
 	$(BIN)/python -m pip check
 	@touch $(STAMP)
 
@@ -41,7 +45,18 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/kagoshima.saiyo/src/kagoshima/sa
 $(MO_FILES): %.mo: %.po $(STAMP)
 	$(BIN)/saiyo translations
 
-install: $(STAMP) $(MO_FILES) ## Create .venv, install the pinned requirements (only when they changed) and compile the translations
+install: $(STAMP) $(MO_FILES) ## Create .venv, install the pinned requirements (only when they changed; OFFLINE=<wheelhouse .tar or folder> installs with no network) and compile the translations
+
+# The offline wheelhouse for the prefecture's closed network: every wheel of the lock, pip, the
+# Debian/RHEL package lists and the source, with SHA-256 checksums (docs/operations/offline-install.md).
+WHEELHOUSE_OUT ?= build/wheelhouse/saiyo-wheelhouse-$(shell date +%Y%m%d)
+
+wheelhouse: install ## Collect every wheel of the lock (sdists built), pip, OS package lists and the source into build/wheelhouse/*.tar with SHA-256 sums
+	$(BIN)/saiyo wheelhouse build --out "$(WHEELHOUSE_OUT)"
+
+# Vulnerability check of requirements.txt against a downloaded OSV database (DB=…; AUDIT_DOWNLOAD=1 fetches it).
+audit: install ## Check the pinned requirements for known vulnerabilities offline (pip-audit + OSV database in build/advisories; DB=…; AUDIT_DOWNLOAD=1 downloads it)
+	$(BIN)/saiyo audit $(if $(DB),--db "$(DB)",) $(if $(AUDIT_DOWNLOAD),--download,)
 
 # axe-core and Lighthouse for the browser tests and benchmarks, pinned in tools/node/package-lock.json.
 NODE_STAMP := tools/node/node_modules/.installed
@@ -103,8 +118,14 @@ buildout: install ## Build the same deployment with zc.buildout (bin/instance)
 	$(BIN)/saiyo buildout-versions
 	$(BIN)/buildout -c buildout.cfg
 
-manuals: install ## Build the Japanese manuals (docs/manuals/*.md) into Word files in build/manuals/ (needs pandoc)
+manuals: install ## Build the manuals, design document, training booklet (.docx) and slides (.pptx) into build/manuals/ with fresh screenshots of a throwaway demo site (needs pandoc, graphviz, chromium)
 	$(BIN)/saiyo manuals
+
+# The CMS training's practice site: the site of 'make site' plus trainees kenshu01..NN, a folder each.
+TRAINEES ?= 10
+
+training: site ## Practice site for the CMS training: TRAINEES=10 numbered trainee accounts with a folder each (passwords in instance/var/training-accounts.csv)
+	$(BIN)/saiyo training --trainees $(TRAINEES)
 
 .PHONY: changelog
 # The release's version defaults to the add-on's; the fragments in news/ are removed once built.
@@ -115,6 +136,7 @@ changelog: install ## Collect the news/ fragments into CHANGES.md (VERSION=… n
 bench: site node-tools ## Measure start-up time, idle memory, the page-view collector's, the proxy's and the migration's throughput, Lighthouse scores and page weight, and the site search over 5,000 pages
 	$(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.pageviews
+	$(BIN)/python -m benchmarks.shared_stores
 	$(BIN)/python -m benchmarks.lighthouse
 	$(BIN)/python -m benchmarks.proxy_throughput
 	$(BIN)/python -m benchmarks.migration
@@ -122,6 +144,9 @@ bench: site node-tools ## Measure start-up time, idle memory, the page-view coll
 
 report: install ## Write last month's page-view report (CSV, .xlsx) into instance/var/reports
 	$(BIN)/saiyo report
+
+stores-migrate: install ## Move this instance's page views and audit trail from SQLite into the profile's PostgreSQL [stores] (once; safe to repeat)
+	$(BIN)/saiyo stores-migrate
 
 schedule: install ## Publish reserved pages at 公開日時, expire pages past 公開終了日時 (cron: every 5 min; SITE_URL=… for mail links)
 	$(BIN)/saiyo schedule $(if $(SITE_URL),--site-url $(SITE_URL),) 2> >(grep -v '^WARNING:' >&2)

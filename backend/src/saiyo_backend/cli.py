@@ -5,12 +5,15 @@ The Makefile's targets call these; operators and cron/systemd can call them dire
     saiyo instance [--profile development] [--etc DIR] [--var DIR] [--set KEY=VALUE ...]
     saiyo run | start | stop | status [--etc DIR] [--timeout S]
     saiyo create-site | schedule | report | export | import | migrate-import | configure-caching
-          | search-rebuild
+          | search-rebuild | training
           [--etc DIR] ...               scripts run inside Zope (saiyo_backend.zope.runner)
     saiyo collector [--etc DIR] ...     the page-view collector beside Zope
+    saiyo stores-migrate [--etc DIR]    page views and audit trail from SQLite into PostgreSQL
     saiyo cluster render | start | stop | status [--profile P] [--base DIR] [--set ...] [--demo]
     saiyo backup | restore | pack | backups [--base DIR] ...
     saiyo check [--base DIR] ...        monitoring (Nagios exit codes)
+    saiyo wheelhouse build | verify | install ...   the offline wheelhouse (closed network)
+    saiyo audit [--db FILE] [--download] ...         vulnerability check of the lock (offline)
     saiyo preflight python | port | database | command ...
     saiyo translations | manuals | brand-images | a11y-report | buildout-versions | test-report
 
@@ -35,6 +38,7 @@ ZOPE_SCRIPTS = {
     "report": ("saiyo_backend.zope.pageview_report", True),
     "configure-caching": ("saiyo_backend.zope.configure_caching", False),
     "search-rebuild": ("saiyo_backend.zope.search_rebuild", False),
+    "training": ("saiyo_backend.zope.training", False),
     "migrate-import": ("saiyo_backend.zope.migrate_import", False),
     "export": ("saiyo_backend.handover.export", False),
     "import": ("saiyo_backend.handover.importer", False),
@@ -200,12 +204,27 @@ def main(argv=None) -> int:
         return zope_script(command, rest)
     if command == "collector":
         return collector(rest)
+    if command == "stores-migrate":
+        from saiyo_backend.instance import stores_migrate
+
+        try:
+            return stores_migrate.main(rest, Path(take_option(rest, "--etc", DEFAULT_ETC)).resolve())
+        except config.NoInstance as error:
+            return preflight.fail(error.japanese, error.english)
     if command == "cluster":
         return deployment(rest)
     if command in MAINTENANCE:
         return maintenance(command, rest)
     if command == "check":
         return check(rest)
+    if command == "wheelhouse":
+        from saiyo_backend.deploy import wheelhouse
+
+        return wheelhouse.main(rest)
+    if command == "audit":
+        from saiyo_backend.deploy import audit
+
+        return audit.main(rest)
     if command == "preflight":
         return preflight.main(rest)
     if command in DEVTOOLS:

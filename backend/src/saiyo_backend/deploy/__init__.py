@@ -1,0 +1,1 @@
+"""Deployment into the prefecture's closed network: offline wheelhouse, vulnerability audit."""
