@@ -27,6 +27,7 @@ PROFILES = ROOT / "profiles"
 TEMPLATES = ROOT / "instance" / "templates"
 INSTANCE = ROOT / "instance"
 STORAGE_KINDS = ("filestorage", "zeo", "relstorage")
+STORE_KINDS = ("sqlite", "postgresql")
 INSTANCE_RECORD = "instance.toml"
 LAYOUT_RECORD = "cluster.toml"
 
@@ -44,6 +45,9 @@ DEFAULTS = {
     "server": {"host": "127.0.0.1", "port": 8080, "threads": 4, "trusted_proxy": ""},
     "storage": {"cache_size": 30000},
     "environment": {},
+    # Where page views, the audit trail and the assistant's questions live (kagoshima.saiyo.stores):
+    # "sqlite" files under each client's var/, or one "postgresql" schema every machine shares.
+    "stores": {"kind": "sqlite", "dsn": "", "schema": "saiyo_stores"},
 }
 REQUIRED = {
     "filestorage": ("path", "blob_dir"),
@@ -170,7 +174,28 @@ def load_profile(name: str, overrides=(), environ=None, folder: Path = PROFILES)
         raise ProfileError("server.port and server.threads must be whole numbers") from None
     if not 0 < server["port"] < 65536:
         raise ProfileError(f"server.port {server['port']} is out of range")
+    _apply_stores(config)
     return config
+
+
+def _apply_stores(config: dict) -> None:
+    """``[stores]`` as the environment the add-on reads (SAIYO_STORES_DSN, SAIYO_STORES_SCHEMA)."""
+    stores = config["stores"]
+    if stores["kind"] not in STORE_KINDS:
+        raise ProfileError(f"stores.kind must be one of {', '.join(STORE_KINDS)}, got {stores['kind']!r}")
+    if stores["kind"] != "postgresql":
+        return
+    if not stores.get("dsn") and config["storage"]["kind"] == "relstorage":
+        stores["dsn"] = config["storage"]["relstorage"]["dsn"]  # the RelStorage server, its own schema
+    if not stores.get("dsn"):
+        raise ProfileError("stores.kind is 'postgresql' but stores.dsn is empty")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", stores.get("schema") or ""):
+        raise ProfileError("stores.schema must be a lower-case SQL name (letters, digits, _)")
+    config["environment"] = {
+        **config["environment"],
+        "SAIYO_STORES_DSN": stores["dsn"],
+        "SAIYO_STORES_SCHEMA": stores["schema"],
+    }
 
 
 # TOML -------------------------------------------------------------------------------

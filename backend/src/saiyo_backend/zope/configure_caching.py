@@ -8,7 +8,10 @@ The caching rules (which page is cached how long) are the add-on's profile
 ``kagoshima.saiyo:caching`` (``profiles/caching/registry.xml``): imported here, on every
 deployment start, because they only make sense with a caching proxy in front (the
 development profile has none). The address of the purge endpoint depends on the
-deployment and is written here too: ``http://<purge_listen>:<purge_port>``.
+deployment and is written here too: ``http://<purge_listen>:<purge_port>``, followed by every
+address in the profile's ``proxy.purge_proxies`` (a list: the other machines' nginx when each
+machine has its own cache, see docs/operations/scale-out.md), so an edit leaves no stale copy in
+any of them.
 """
 
 from pathlib import Path
@@ -19,6 +22,15 @@ from saiyo_backend.zope.runner import open_site
 import sys
 
 
+def purge_urls(proxy: dict) -> tuple[str, ...]:
+    """This deployment's purge endpoint, then ``proxy.purge_proxies`` (duplicates dropped)."""
+    own = f"http://{proxy['purge_listen']}:{proxy['purge_port']}"
+    others = proxy.get("purge_proxies") or []
+    if isinstance(others, str):
+        others = [others]
+    return tuple(dict.fromkeys([own, *(url.strip().rstrip("/") for url in others if url.strip())]))
+
+
 def configure(site, layout: dict) -> str:
     from plone.registry.interfaces import IRegistry
     from zope.component import getUtility
@@ -26,14 +38,14 @@ def configure(site, layout: dict) -> str:
     site.portal_setup.runAllImportStepsFromProfile("profile-kagoshima.saiyo:caching", purge_old=False)
     registry = getUtility(IRegistry)
     proxy = layout["proxy"]
-    purge_url = f"http://{proxy['purge_listen']}:{proxy['purge_port']}"
+    urls = purge_urls(proxy)
     registry["plone.caching.interfaces.ICacheSettings.enabled"] = True
     registry["plone.cachepurging.interfaces.ICachePurgingSettings.enabled"] = True
-    registry["plone.cachepurging.interfaces.ICachePurgingSettings.cachingProxies"] = (purge_url,)
+    registry["plone.cachepurging.interfaces.ICachePurgingSettings.cachingProxies"] = urls
     # Purge paths are the pages' paths without virtual hosting; nginx maps them to its keys.
     registry["plone.cachepurging.interfaces.ICachePurgingSettings.virtualHosting"] = False
     registry["plone.cachepurging.interfaces.ICachePurgingSettings.domains"] = ()
-    return purge_url
+    return ", ".join(urls)
 
 
 def main(app, argv) -> int:

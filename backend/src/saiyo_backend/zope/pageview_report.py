@@ -11,7 +11,10 @@ server's time zone. Titles and paths come from the site's catalog, so the Zope
 configuration is loaded; ``saiyo report`` opens the database **read-only**, which takes
 no lock and therefore runs while the site is being served. Nothing is written to the database.
 
-Schedule it for the first day of each month, for example at 06:00 Japan time.
+Schedule it for the first day of each month, for example at 06:00 Japan time. On a deployment
+of several machines (the profile's ``[stores]`` in PostgreSQL) put the timer on every machine: the
+first one writes the month's report into its ``<var>/reports``, the others print ``skipped``
+(``--again`` writes it anyway).
 
 cron (``crontab -e`` as the user that runs the site; cron uses the server's clock, so
 set ``CRON_TZ`` where cron supports it, or convert to the server's time zone)::
@@ -58,6 +61,11 @@ def parse(argv):
     parser.add_argument("--month", help="YYYY-MM (default: the previous month in Asia/Tokyo)")
     parser.add_argument("--output", type=Path, help="folder for the files (default: <var>/reports)")
     parser.add_argument(
+        "--again",
+        action="store_true",
+        help="write the report even if a machine of the deployment already wrote this month's",
+    )
+    parser.add_argument(
         "--site-url",
         default=os.environ.get("SAIYO_SITE_URL", ""),
         help="public address of the site, for the URL column (default: $SAIYO_SITE_URL; none: no URLs)",
@@ -66,7 +74,6 @@ def parse(argv):
 
 
 def main(app, argv) -> int:
-    from kagoshima.saiyo.analytics import report
     from kagoshima.saiyo.analytics import store
 
     args = parse(argv)
@@ -80,6 +87,20 @@ def main(app, argv) -> int:
             file=sys.stderr,
         )
         return 2
+    from kagoshima.saiyo import stores
+
+    try:
+        # One report per month and deployment, whichever machine's timer starts first.
+        with stores.run_once("report", None if args.again else month):
+            return _write(site, month, args)
+    except (stores.JobAlreadyRunning, stores.JobAlreadyDone) as reason:
+        print(f"{month} のレポートは他のマシンが作成中または作成済みです / skipped: {reason}")
+        return 0
+
+
+def _write(site, month, args) -> int:
+    from kagoshima.saiyo.analytics import report
+
     result = report.build_report(site, month)
     if not args.site_url:
         for row in result.rows:

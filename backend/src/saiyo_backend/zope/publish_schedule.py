@@ -45,6 +45,11 @@ In cron keep the password out of the command line (other users can list processe
 
 The systemd variant is the timer above with ``ExecStart=/usr/bin/curl -fsS -X POST --netrc-file …``.
 A GET answers 405. Either way the answer is the same summary line.
+
+**Several machines** (the profile's ``[stores]`` in PostgreSQL): start the timer on every machine.
+The run takes the deployment-wide lock (``kagoshima.saiyo.stores.run_once``): while one machine
+runs it, the others print ``skipped`` and exit 0, and a run that started in a minute another
+machine already served does nothing either.
 """
 
 from saiyo_backend.zope.runner import from_console
@@ -53,15 +58,37 @@ from saiyo_backend.zope.runner import serve_at
 
 import argparse
 import sys
+import time
+
+
+# When this process started (before Zope is loaded, which takes seconds): the run's slot.
+STARTED = time.time()
 
 
 def main(app, argv) -> int:
-    from kagoshima.saiyo.workflows.schedule import apply_schedule
-    from kagoshima.saiyo.workflows.schedule import summary
+    from datetime import datetime
+    from kagoshima.saiyo import stores
+    from kagoshima.saiyo.dates import TOKYO
 
     parser = argparse.ArgumentParser(prog="saiyo schedule", description=__doc__.splitlines()[0])
     parser.add_argument("--site-url", help="the site's public address, for the links in mail")
     args = parser.parse_args(argv)
+    # One run per minute of the timer, whichever machine's timer fires first.
+    slot = datetime.fromtimestamp(STARTED, TOKYO).strftime("%Y-%m-%dT%H:%M")
+    try:
+        with stores.run_once("schedule", slot):
+            return _apply(app, args)
+    except (stores.JobAlreadyRunning, stores.JobAlreadyDone) as reason:
+        print(f"公開予約の処理は他のマシンが実行中または実行済みです / skipped: {reason}", flush=True)
+        return 0
+
+
+def _apply(app, args) -> int:
+    from kagoshima.saiyo.workflows.schedule import apply_schedule
+    from kagoshima.saiyo.workflows.schedule import summary
+
+    import transaction
+
     # No user: apply_schedule makes the transitions itself, as it does in @@saiyo-run-schedule.
     site, _request = open_site(app, user=None)
     if args.site_url:
@@ -69,7 +96,11 @@ def main(app, argv) -> int:
     counts = apply_schedule(site)
     print(summary(counts), flush=True)
     # A failed transition is rolled back by apply_schedule itself; the others are kept.
-    return 0 if not counts["failed"] else _commit_and_fail()
+    if counts["failed"]:
+        return _commit_and_fail()
+    transaction.get().note("saiyo schedule")
+    transaction.commit()  # inside the deployment-wide lock
+    return 0
 
 
 def _commit_and_fail() -> int:

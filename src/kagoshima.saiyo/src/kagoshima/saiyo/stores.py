@@ -14,15 +14,16 @@ placeholders and keeps one autocommit connection per thread, made again after th
 went away (the failing call raises, the next one reconnects). Each store keeps its own DDL
 for each kind (SQLite ``REAL`` is a double, PostgreSQL's is not).
 
-``cluster_lock`` is the lock every machine sees for the jobs that must run once per
-deployment (``make schedule``, ``make report``): a PostgreSQL advisory lock when the stores
-are in PostgreSQL.
+``run_once`` is the lock every machine sees for the jobs that must run once per
+deployment (``make schedule``, ``make report``): a PostgreSQL advisory lock, and a record of
+the slot (minute, month) done, when the stores are in PostgreSQL.
 """
 
 from contextlib import contextmanager
 
 import logging
 import os
+import socket
 import sqlite3
 import threading
 import zlib
@@ -90,10 +91,10 @@ class PostgresConnection:
 class PostgresDatabase:
     """One PostgreSQL schema; an autocommit connection per thread; the DDL run once per process."""
 
-    def __init__(self, dsn: str, schema: str, ddl: str):
+    def __init__(self, dsn: str, schema: str, ddl: str, durable: bool = True):
         if psycopg2 is None:  # pragma: no cover
             raise RuntimeError("the stores are configured for PostgreSQL but psycopg2 is not installed")
-        self.dsn, self.schema, self.ddl = dsn, schema, ddl
+        self.dsn, self.schema, self.ddl, self.durable = dsn, schema, ddl, durable
         self._local = threading.local()
         self._ready = False
         self._ready_lock = threading.Lock()
@@ -116,6 +117,10 @@ class PostgresDatabase:
                     raw.autocommit = True
                     self._ready = True
             cursor.execute(f"SET search_path TO {schema}")
+            if not self.durable:
+                # As SQLite's WAL with synchronous=NORMAL: a crash of the server may lose the last
+                # fraction of a second of commits, never corrupt; the commit does not wait for the disk.
+                cursor.execute("SET synchronous_commit TO off")
         return PostgresConnection(raw)
 
     def connection(self) -> PostgresConnection:
@@ -149,9 +154,11 @@ _databases: dict[tuple, PostgresDatabase] = {}
 _databases_lock = threading.Lock()
 
 
-def postgres_database(ddl: str, dsn: str | None = None, schema: str | None = None) -> PostgresDatabase:
-    """One ``PostgresDatabase`` per (DSN, schema, DDL) and process."""
-    key = (dsn or configured_dsn(), schema or configured_schema(), ddl)
+def postgres_database(
+    ddl: str, dsn: str | None = None, schema: str | None = None, durable: bool = True
+) -> PostgresDatabase:
+    """One ``PostgresDatabase`` per (DSN, schema, DDL) and process; ``durable=False`` for counters."""
+    key = (dsn or configured_dsn(), schema or configured_schema(), ddl, durable)
     with _databases_lock:
         database = _databases.get(key)
         if database is None:
@@ -171,14 +178,30 @@ class JobAlreadyRunning(RuntimeError):
     """Another machine (or process) holds the job's lock: this run does nothing."""
 
 
-@contextmanager
-def cluster_lock(name: str, dsn: str | None = None):
-    """Hold the deployment-wide lock of job ``name`` for the block, or raise ``JobAlreadyRunning``.
+class JobAlreadyDone(RuntimeError):
+    """Another machine (or process) already ran the job for this slot: this run does nothing."""
 
-    With PostgreSQL stores this is a session advisory lock on the stores' server: every machine
-    of the deployment sees it, and it goes away with the session if the process dies. Without
-    (one machine), a file lock in the instance's var directory would do the same for the
-    processes of that machine; the caller passes ``dsn=None`` and gets no lock from here.
+
+JOB_RUNS = """
+CREATE TABLE IF NOT EXISTS {schema}.job_runs (
+    name TEXT NOT NULL,
+    slot TEXT NOT NULL,             -- e.g. the minute of a schedule run, the month of a report
+    at DOUBLE PRECISION NOT NULL,   -- when it finished (epoch seconds)
+    host TEXT NOT NULL,
+    PRIMARY KEY (name, slot)
+)
+"""
+
+
+@contextmanager
+def run_once(name: str, slot: str | None = None, dsn: str | None = None):
+    """Run the block once per deployment (and per ``slot``), whichever machine's timer starts it.
+
+    With PostgreSQL stores: a session advisory lock on the stores' server that every machine
+    sees (``JobAlreadyRunning`` when another holds it; it goes away with the session if that
+    process dies), and, for a ``slot``, a row in ``job_runs`` written when the block succeeded
+    (``JobAlreadyDone`` when the slot has one). Without PostgreSQL (one machine) the block just
+    runs. Yields True when the cluster-wide lock is held.
     """
     dsn = dsn or configured_dsn()
     if not dsn:
@@ -186,12 +209,38 @@ def cluster_lock(name: str, dsn: str | None = None):
         return
     raw = psycopg2.connect(dsn, connect_timeout=10, application_name=f"saiyo-job-{name}")
     raw.autocommit = True
+    schema = _quote_identifier(configured_schema())
     try:
         with raw.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", (lock_key(name),))
             (acquired,) = cursor.fetchone()
-        if not acquired:
-            raise JobAlreadyRunning(f"the {name} job is already running on another machine or process")
+            if not acquired:
+                raise JobAlreadyRunning(f"the {name} job is already running on another machine or process")
+            if slot is not None:
+                raw.autocommit = False
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("stores-ddl"),))
+                cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+                cursor.execute(JOB_RUNS.format(schema=schema))
+                raw.commit()
+                raw.autocommit = True
+                cursor.execute(
+                    f"SELECT host FROM {schema}.job_runs WHERE name = %s AND slot = %s", (name, slot)
+                )
+                done = cursor.fetchone()
+                if done:
+                    raise JobAlreadyDone(f"the {name} job already ran for {slot} (on {done[0]})")
         yield True
+        if slot is not None:
+            with raw.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {schema}.job_runs (name, slot, at, host) "
+                    "VALUES (%s, %s, extract(epoch from now()), %s) ON CONFLICT DO NOTHING",
+                    (name, slot, socket.gethostname() + f":{os.getpid()}"),
+                )
     finally:
         raw.close()  # ends the session, which releases the advisory lock
+
+
+def cluster_lock(name: str, dsn: str | None = None):
+    """``run_once`` without a slot: only the lock."""
+    return run_once(name, None, dsn)

@@ -250,7 +250,8 @@ class PostgresPageViewStore(PageViewStore):
     kind = "postgresql"
 
     def __init__(self, dsn=None, schema=None):
-        self.database = stores.postgres_database(POSTGRES_SCHEMA, dsn, schema)
+        # Counters, not records: commits need not wait for the disk (see stores.PostgresDatabase).
+        self.database = stores.postgres_database(POSTGRES_SCHEMA, dsn, schema, durable=False)
         self.path = None
         self._secret = None
 

@@ -8,7 +8,10 @@ from kagoshima.saiyo.security import audit
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
+import logging
 
+
+logger = logging.getLogger("kagoshima.saiyo.security")
 PAGE_SIZE = 500
 
 
@@ -36,9 +39,15 @@ class AuditView(BrowserView):
             self.error = "操作履歴の保存場所が設定されていません。"
             store = None
         rows = []
-        if store is not None and not self.error:
-            rows = store.search(user=self.user, action=self.action, path=self.path, start=start, end=end)
-        self.users = store.users() if store is not None else []
+        self.users = []
+        try:
+            if store is not None and not self.error:
+                rows = store.search(user=self.user, action=self.action, path=self.path, start=start, end=end)
+            self.users = store.users() if store is not None else []
+        except audit.STORE_ERRORS:
+            logger.exception("the audit trail could not be read")
+            self.error = "操作履歴を読み出せませんでした。しばらくしてからもう一度開いてください。"
+            rows = []
         if form.get("format") == "csv":
             data = audit.to_csv(rows).encode("utf-8")
             stamp = datetime.now(audit.TOKYO).strftime("%Y%m%d-%H%M")
