@@ -133,7 +133,7 @@ CHANGELOG_VERSION = $(or $(VERSION),$(shell $(BIN)/python -c "from importlib.met
 changelog: install ## Collect the news/ fragments into CHANGES.md (VERSION=… names the release; DRAFT=1 only prints it)
 	$(BIN)/towncrier build --config towncrier.toml --version "$(CHANGELOG_VERSION)" $(if $(DRAFT),--draft,--yes)
 
-bench: site node-tools ## Measure start-up time, idle memory, the page-view collector's, the proxy's and the migration's throughput, Lighthouse scores and page weight, and the site search over 5,000 pages
+bench: site node-tools ## Measure start-up time, idle memory, the page-view collector's (and its PostgreSQL store's next to SQLite), the proxy's and the migration's throughput, Lighthouse scores and page weight, and the site search over 5,000 pages
 	$(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.pageviews
 	$(BIN)/python -m benchmarks.shared_stores
