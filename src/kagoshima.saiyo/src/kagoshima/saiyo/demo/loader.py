@@ -64,7 +64,10 @@ Placeholders, in any text:
     a day counted from the creation day, 令和7年12月7日（日）;
 ``{{link:faq}}``
     for ``href``: a link to the content at that path (``resolveuid/…``, resolved once
-    everything exists).
+    everything exists);
+``{{uid:hito/images/sakurajima}}``
+    in a plain text field (a Mosaic layout's tile settings): the UID of the content at
+    that path, resolved once everything exists.
 
 Running the loader again creates nothing that exists already (same id in the same
 folder); it only fills in what is missing.
@@ -126,6 +129,7 @@ WEEKDAY_TARGETS = {
 }
 PLACEHOLDER = re.compile(r"\{\{([^{}]+)\}\}")
 LINK = re.compile(r"\{\{link:([^{}]+)\}\}")
+UID = re.compile(r"\{\{uid:([^{}]+)\}\}")
 
 
 def load(context):
@@ -201,6 +205,7 @@ class DemoLoader:
         self.touched: set[str] = set()  # containers that got new items
         self.deferred_links: list[tuple] = []  # (obj, field name)
         self.deferred_relations: list[tuple] = []  # (obj, field name, target path)
+        self.deferred_uids: list[tuple] = []  # (obj, field name) of plain text with {{uid:…}}
         self._fields: dict[str, dict] = {}
 
     # --- driver --------------------------------------------------------------------
@@ -216,6 +221,7 @@ class DemoLoader:
         self.apply_orders()
         self.resolve_relations()
         self.resolve_links()
+        self.resolve_uids()
         # Index now, while the site is set up: a queue left for the commit may be
         # processed where workflow variables (review_state) cannot be looked up.
         processQueue()
@@ -293,6 +299,8 @@ class DemoLoader:
         for key, value in values.items():
             if isinstance(value, RichTextValue) and "{{link:" in value.raw:
                 self.deferred_links.append((obj, key))
+            if isinstance(value, str) and "{{uid:" in value:
+                self.deferred_uids.append((obj, key))
         self.validate(obj, fields, values, where)
         if "effective" in item:
             self.set_dates(obj, self.resolve_date(item["effective"], want_time=True, aware=True))
@@ -434,7 +442,7 @@ class DemoLoader:
             return original
         name, offset = offset_match.group(1), int(offset_match.group(2) or 0)
         hire_year = fiscal_year + 1
-        if name == "link":
+        if name in ("link", "uid"):
             return original
         if name == "fy":
             return str(fiscal_year + offset)
@@ -475,6 +483,20 @@ class DemoLoader:
                 self.warn(f"{self.path_of(obj)}: {key} points to missing {path!r}")
                 continue
             api.relation.create(source=obj, target=target, relationship=key)
+            obj.reindexObject()
+
+    def resolve_uids(self) -> None:
+        for obj, key in self.deferred_uids:
+
+            def replace(match, obj=obj, key=key):
+                path = match.group(1).strip().strip("/")
+                target = self.site.unrestrictedTraverse(path, None)
+                if target is None or not hasattr(target, "UID"):
+                    self.warn(f"{self.path_of(obj)}: {key} names missing {path!r}")
+                    return ""
+                return target.UID()
+
+            setattr(obj, key, UID.sub(replace, getattr(obj, key)))
             obj.reindexObject()
 
     def resolve_links(self) -> None:
