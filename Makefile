@@ -95,9 +95,10 @@ test-addon: install ## Run only the add-on tests (zope.testrunner)
 test-project: install node-tools ## Run only the project tests (pytest: real server, Chromium)
 	$(BIN)/python -m pytest tests
 
-lint: install ## Check the code with ruff
+lint: install node-tools ## Check the code with ruff, and the site's CSS and JavaScript against the supported browsers
 	$(BIN)/ruff check backend tests src benchmarks migration
 	$(BIN)/ruff format --check backend tests src benchmarks migration
+	$(BIN)/python -m saiyo_backend.devtools.browser_compat
 
 reset: ## Delete the database and blobs in instance/var after asking (a new site is made by make run)
 	@$(MAKE) --no-print-directory stop
