@@ -12,6 +12,7 @@ import zipfile
 ROOT = Path(__file__).resolve().parents[2]
 MANUALS = sorted((ROOT / "docs" / "manuals").glob("*.md"))
 OPERATIONS = ROOT / "docs" / "operations"
+SLIDES = sorted((ROOT / "docs" / "training").glob("*.md"))
 
 
 def headings(markdown: str, level: int) -> list[str]:
@@ -44,7 +45,33 @@ def built(tmp_path_factory):
 
 def test_every_manual_becomes_a_word_file(built):
     assert MANUALS, "docs/manuals has no manuals"
-    assert sorted(built) == sorted([path.stem for path in MANUALS] + ["operations"])
+    assert sorted(built) == sorted([path.stem for path in MANUALS + SLIDES] + ["operations"])
+    assert {path.suffix for stem, path in built.items()} == {".docx", ".pptx"}
+    assert all(built[path.stem].suffix == ".pptx" for path in SLIDES)
+
+
+def test_training_kit_has_a_booklet_and_a_slide_deck_for_ninety_minutes(built):
+    booklet = (ROOT / "docs" / "manuals" / "training.md").read_text(encoding="utf-8")
+    # The timetable's slots add up to the 90-minute session.
+    slots = re.findall(r"^\| (\d):(\d\d)〜(\d):(\d\d) \|", booklet, flags=re.M)
+    assert slots and slots[0][:2] == ("0", "00") and slots[-1][2:] == ("1", "30")
+    for (h1, m1, h2, m2), following in zip(slots, slots[1:], strict=False):
+        assert (h2, m2) == following[:2]
+    assert "`make training" in booklet
+    with zipfile.ZipFile(built["slides"]) as pptx:
+        names = pptx.namelist()
+        slides = [name for name in names if re.fullmatch(r"ppt/slides/slide\d+\.xml", name)]
+        text = "".join(pptx.read(name).decode("utf-8") for name in slides)
+        theme = "".join(pptx.read(name).decode("utf-8") for name in names if name.startswith("ppt/theme/"))
+    assert len(slides) >= 12
+    headings = headings_of(SLIDES[0].read_text(encoding="utf-8"))
+    for heading in headings:
+        assert heading in text, heading
+    assert '<a:ea typeface="游ゴシック"/>' in theme
+
+
+def headings_of(markdown: str) -> list[str]:
+    return headings(markdown, 1)
 
 
 def test_operations_manual_is_one_word_file_with_a_chapter_per_linked_document(built):
