@@ -134,7 +134,7 @@ CHANGELOG_VERSION = $(or $(VERSION),$(shell $(BIN)/python -c "from importlib.met
 changelog: install ## Collect the news/ fragments into CHANGES.md (VERSION=… names the release; DRAFT=1 only prints it)
 	$(BIN)/towncrier build --config towncrier.toml --version "$(CHANGELOG_VERSION)" $(if $(DRAFT),--draft,--yes)
 
-bench: site node-tools ## Measure start-up time, idle memory, the page-view collector's (and its PostgreSQL store's next to SQLite), the proxy's and the migration's throughput, Lighthouse scores and page weight, and the site search over 5,000 pages
+bench: site node-tools ## Measure start-up time, idle memory, the page-view collector's (and its PostgreSQL store's next to SQLite), the proxy's and the migration's throughput, Lighthouse scores and page weight, the site search over 5,000 pages, and the uncached render time of every page type next to a stock Plone front page
 	$(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.pageviews
 	$(BIN)/python -m benchmarks.shared_stores
@@ -142,6 +142,7 @@ bench: site node-tools ## Measure start-up time, idle memory, the page-view coll
 	$(BIN)/python -m benchmarks.proxy_throughput
 	$(BIN)/python -m benchmarks.migration
 	$(BIN)/python -m benchmarks.search
+	$(BIN)/python -m benchmarks.render
 
 report: install ## Write last month's page-view report (CSV, .xlsx) into instance/var/reports
 	$(BIN)/saiyo report
