@@ -92,7 +92,9 @@ def test_a_step_that_cannot_be_performed_fails_loudly(plone, tmp_path):
             ),
         ],
     )
-    with pytest.raises(journeys.JourneyFailed, match=r"journey 'broken' step 2 \(gone: なくなったボタンを押す\)"):
+    with pytest.raises(
+        journeys.JourneyFailed, match=r"journey 'broken' step 2 \(gone: なくなったボタンを押す\)"
+    ):
         journeys.capture(plone.url, plone.admin, tmp_path, [broken], log=lambda _: None)
 
 
@@ -101,7 +103,11 @@ def small_build(plone, tmp_path_factory):
     """Two anonymous journeys and the diagrams, captured now, in a small document built as 'make manuals' does."""
     started = time.time()
     folder = tmp_path_factory.mktemp("figures")
-    chosen = [journey for journey in journeys.JOURNEYS if journey.name in ("scenario-student", "scenario-disability")]
+    chosen = [
+        journey
+        for journey in journeys.JOURNEYS
+        if journey.name in ("scenario-student", "scenario-disability")
+    ]
     figures = manuals.capture_figures(folder, plone.url, plone.admin, chosen)
     figures.update(manuals.draw_diagrams(folder))
     source = folder / "small.md"
@@ -157,3 +163,17 @@ def test_a_placed_figure_no_journey_made_stops_the_build(tmp_path):
     source.write_text("---\ntitle: t\n---\n\n# a\n\n<!-- figure: no-such-step -->\n", encoding="utf-8")
     with pytest.raises(manuals.MissingFigure, match="no-such-step"):
         manuals.build(tmp_path / "out", {}, sources=[source])
+
+
+def test_content_tree_is_read_from_the_site_and_nested_by_path(plone):
+    tree = manuals.content_tree(plone.url, plone.admin).splitlines()
+    assert tree[0] == "- 鹿児島県職員採用（サイト、`/`）"
+    assert "    - 採用試験情報（フォルダー、`/shiken`）" in tree
+    # Every page below /shiken is listed one level deeper than its folder, after it.
+    shiken = tree.index("    - 採用試験情報（フォルダー、`/shiken`）")
+    below = [line for line in tree if "`/shiken/" in line]
+    assert below and all(tree.index(line) > shiken for line in below)
+    for line in tree[1:]:
+        path = re.search(r"`(/[^`]*)`）$", line).group(1)
+        assert line.startswith("    " * path.count("/") + "- "), line
+    assert len(tree) > 100

@@ -55,7 +55,7 @@ def test_training_kit_has_a_booklet_and_a_slide_deck_for_ninety_minutes(built):
     # The timetable's slots add up to the 90-minute session.
     slots = re.findall(r"^\| (\d):(\d\d)〜(\d):(\d\d) \|", booklet, flags=re.M)
     assert slots and slots[0][:2] == ("0", "00") and slots[-1][2:] == ("1", "30")
-    for (h1, m1, h2, m2), following in zip(slots, slots[1:], strict=False):
+    for (_h1, _m1, h2, m2), following in zip(slots, slots[1:], strict=False):
         assert (h2, m2) == following[:2]
     assert "`make training" in booklet
     with zipfile.ZipFile(built["slides"]) as pptx:

@@ -32,7 +32,11 @@ def practice(tmp_path_factory):
 
 def post_page(instance, folder, auth, title="練習ページ"):
     return requests.post(
-        f"{instance.url}{folder}", headers=JSON, auth=auth, json={"@type": "Document", "title": title}, timeout=60
+        f"{instance.url}{folder}",
+        headers=JSON,
+        auth=auth,
+        json={"@type": "Document", "title": title},
+        timeout=60,
     )
 
 
@@ -53,12 +57,17 @@ def test_trainee_writes_in_own_folder_only(practice):
     made = post_page(instance, folder, (user, password))
     assert made.status_code == 201, made.text
     # The draft is the trainee's; the submit transition of the authors' workflow is offered.
-    transitions = requests.get(f"{made.json()['@id']}/@workflow", headers=JSON, auth=(user, password), timeout=60)
+    transitions = requests.get(
+        f"{made.json()['@id']}/@workflow", headers=JSON, auth=(user, password), timeout=60
+    )
     assert "submit" in {item["@id"].rsplit("/", 1)[-1] for item in transitions.json()["transitions"]}
     assert post_page(instance, other, (user, password)).status_code in (401, 403)
     assert post_page(instance, "/", (user, password)).status_code in (401, 403)
     # The trainees may look into /kenshu; visitors may not.
-    assert requests.get(f"{instance.url}/kenshu", headers=JSON, auth=(user, password), timeout=60).status_code == 200
+    assert (
+        requests.get(f"{instance.url}/kenshu", headers=JSON, auth=(user, password), timeout=60).status_code
+        == 200
+    )
     assert requests.get(f"{instance.url}/kenshu", headers=JSON, timeout=60).status_code == 401
     # The first run's password no longer works.
     stale = requests.get(f"{instance.url}/@users/{user}", headers=JSON, auth=(user, first[1][1]), timeout=60)

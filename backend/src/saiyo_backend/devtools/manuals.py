@@ -65,6 +65,7 @@ TYPE_NAMES = {
     "Image": "画像",
     "Collection": "コレクション",
     "Link": "リンク",
+    "Plone Site": "サイト",
 }
 
 
@@ -133,7 +134,7 @@ def content_tree(base_url: str, admin: tuple[str, str]) -> str:
     lines = []
     for item in sorted(items, key=lambda item: item["@id"].split("/")):
         path = item["@id"].removeprefix(base_url) or "/"
-        depth = path.count("/") - 1
+        depth = 0 if path == "/" else path.count("/")  # the site itself, then its folders below it
         kind = TYPE_NAMES.get(item["@type"], item["@type"])
         lines.append(f"{'    ' * depth}- {item['title']}（{kind}、`{path}`）")
     return "\n".join(lines) + "\n"
@@ -414,7 +415,9 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--figures", type=Path, help="reuse the screenshots (and figures.json) of an earlier build")
+    parser.add_argument(
+        "--figures", type=Path, help="reuse the screenshots (and figures.json) of an earlier build"
+    )
     parser.add_argument(
         "--site",
         help="take the screens on this running demo site (admin password in SAIYO_ADMIN_PASSWORD) instead of "
@@ -431,16 +434,17 @@ def main(argv=None) -> int:
         try:
             if args.site:
                 admin = ("admin", os.environ.get("SAIYO_ADMIN_PASSWORD", ""))
-                figures = capture_figures(folder, args.site.rstrip("/"), admin)
                 tree = content_tree(args.site.rstrip("/"), admin)
+                figures = capture_figures(folder, args.site.rstrip("/"), admin)
             else:
                 with (
                     tempfile.TemporaryDirectory(prefix="saiyo-manuals-") as base,
                     DemoSite(Path(base)) as site,
                 ):
                     print(f"demo site at {site.url} ({time.time() - started:.0f} s)", flush=True)
-                    figures = capture_figures(folder, site.url, ("admin", site.password))
+                    # The tree first: the demo content as 'make run' creates it, before the journeys add to it.
                     tree = content_tree(site.url, ("admin", site.password))
+                    figures = capture_figures(folder, site.url, ("admin", site.password))
         except JourneyFailed as error:
             print(f"エラー: 画面の操作手順を実行できません。/ Error: {error}", file=sys.stderr)
             return 1
