@@ -1,15 +1,14 @@
 """The viewlet in the page head that writes the JSON-LD graphs of the page.
 
-Cheap on ordinary pages: it reads the context and the breadcrumbs only; the one
-catalog query is on a folder displayed as ``faq-list`` (the FAQPage needs its items).
+Cheap on ordinary pages: it reads the context and the breadcrumbs only; on a folder displayed
+as ``faq-list`` the FAQPage reuses the entries the list computes (``browser.faq.faq_entries``).
 """
 
 from kagoshima.saiyo.behaviors.recruitment_event import IRecruitmentEvent
+from kagoshima.saiyo.browser.faq import faq_entries
 from kagoshima.saiyo.content.exam_notice import IExamNotice
 from kagoshima.saiyo.structured_data import jsonld
-from kagoshima.saiyo.vocabularies import editable_terms
 from kagoshima.saiyo.vocabularies import term_title
-from plone import api
 from plone.app.event.dx.interfaces import IDXEvent
 from plone.app.layout.viewlets import ViewletBase
 from plone.event.interfaces import IEventAccessor
@@ -56,15 +55,12 @@ class StructuredDataViewlet(ViewletBase):
         )
 
     def _faq_page(self):
-        # The FAQs of the folder in the order of its page (faq-list): by category
-        # in the order of the category list, then by position.
-        brains = api.content.find(context=self.context, portal_type="FAQ", sort_on="getObjPositionInParent")
-        order = {token: index for index, (token, _label) in enumerate(editable_terms(FAQ_CATEGORIES))}
-        brains = sorted(brains, key=lambda brain: order.get(brain.faq_category or "", len(order)))
-        items = []
-        for brain in brains:
-            faq = brain.getObject()
-            items.append((faq.Title(), jsonld.rich_text(faq, getattr(faq, "answer", None))))
+        # The FAQs of the folder in the order of its page (faq-list), shared with that view:
+        # computed once per request, answers from the RAM cache (browser/faq.py).
+        items = [
+            (entry.title, jsonld.html_to_text(entry.answer_html))
+            for entry in faq_entries(self.context, self.request)
+        ]
         return jsonld.faq_page(items, url=self.context.absolute_url())
 
     def _breadcrumbs(self):

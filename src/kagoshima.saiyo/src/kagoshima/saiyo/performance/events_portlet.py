@@ -1,0 +1,42 @@
+"""plone.app.event's events portlet, its rendered HTML kept until an upcoming event or the site changes.
+
+The stock renderer caches the catalog query (``events``) but renders the list on every page:
+for each event the ``formatted_date`` content provider localises both dates through
+``ulocalized_time`` and a page template, about a tenth of a content page's time. The HTML only
+depends on the events shown (plone.app.event's own cache key: their UIDs and modification
+dates), the catalog (any change of the site, e.g. a moved event), the assignment's settings,
+the navigation root's URL (links, virtual host), the language and whether the visitor is
+logged in; it is kept in Plone's RAM cache (plone.memoize) under exactly those.
+"""
+
+from plone.app.event.portlets.portlet_events import _render_events_cachekey
+from plone.app.event.portlets.portlet_events import Renderer as StockRenderer
+from plone.memoize import ram
+from plone.memoize.compress import xhtml_compress
+from Products.CMFCore.utils import getToolByName
+from zope.component import getMultiAdapter
+
+
+def _render_cachekey(method, self):
+    portal_state = getMultiAdapter((self.context, self.request), name="plone_portal_state")
+    catalog = getToolByName(self.context, "portal_catalog")
+    data = self.data
+    return (
+        _render_events_cachekey(method, self),
+        catalog.getCounter(),
+        "/".join(data.getPhysicalPath())
+        if hasattr(data, "getPhysicalPath")
+        else getattr(data, "__name__", ""),
+        getattr(data, "_p_mtime", None),
+        tuple(sorted((name, repr(value)) for name, value in vars(data).items() if not name.startswith("_"))),
+        getattr(self.manager, "__name__", ""),
+        portal_state.navigation_root_url(),
+        portal_state.language(),
+        portal_state.anonymous(),
+    )
+
+
+class Renderer(StockRenderer):
+    @ram.cache(_render_cachekey)
+    def render(self):
+        return xhtml_compress(self._template())

@@ -1,0 +1,1 @@
+"""Tests of kagoshima.saiyo.performance and the render-cost cures (issue 15)."""
