@@ -7,8 +7,11 @@ from kagoshima.saiyo.media.checks import youtube_id
 from pathlib import Path
 from plone.app.contenttypes.browser.file import FileView
 from plone.app.contenttypes.browser.link_redirect_view import LinkRedirectView
+from plone.app.contenttypes.interfaces import IFile
+from plone.app.contenttypes.interfaces import ILink
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from urllib.parse import urlencode
+from zExceptions import NotFound
 
 import plone.app.contenttypes.browser
 
@@ -56,6 +59,8 @@ class MediaFileView(MediaMixin, FileView):
     stock = ViewPageTemplateFile(str(STOCK / "file.pt"))
 
     def __call__(self):
+        if not IFile.providedBy(self.context):
+            raise NotFound(self.context, "file_view", self.request)
         return self.media_template() if self.kind in ("video", "audio") else self.stock()
 
     def media_url(self):
@@ -69,6 +74,8 @@ class MediaLinkView(MediaMixin, LinkRedirectView):
     """A YouTube link as a page with the privacy-enhanced player; any other link as in Plone."""
 
     def __call__(self):
+        if not ILink.providedBy(self.context):
+            raise NotFound(self.context, "link_redirect_view", self.request)
         if self.kind == "youtube":
             return self.media_template()
         return super().__call__()
