@@ -5,10 +5,12 @@ is asked twice: by the edit forms' validator (the message appears beside the fie
 by a subscriber on every added or modified item with file or image fields, which refuses
 uploads that come another way (REST API, the folder-contents and TinyMCE upload).
 The type is judged by the extension (registry ``upload_extensions``) and by the file's
-first bytes, so a renamed HTML or SVG file does not pass as a PDF or an image.
+first bytes, so a renamed HTML or SVG file does not pass as a PDF or an image. A file that
+passes is then scanned for viruses when the server sets a scanner command (``scanner.py``).
 """
 
 from kagoshima.saiyo.interfaces import IKagoshimaSaiyoLayer
+from kagoshima.saiyo.security import scanner
 from kagoshima.saiyo.security.settings import setting
 from plone.formwidget.namedfile.validator import NamedFileWidgetValidator
 from plone.namedfile.interfaces import INamed
@@ -123,7 +125,7 @@ def check_item(obj, event=None):
     except TypeError:
         return
     for name, value in values:
-        message = problem_of_named(value)
+        message = problem_of_named(value) or scanner.problem_of_scan(value)
         if message:
             logger.warning(
                 "refused the upload %r in field %s: %s", getattr(value, "filename", None), name, message
@@ -140,7 +142,7 @@ class UploadValidator(NamedFileWidgetValidator):
     def validate(self, value, force=False):
         super().validate(value, force)
         if INamed.providedBy(value):
-            message = problem_of_named(value)
+            message = problem_of_named(value) or scanner.problem_of_scan(value)
             if message:
                 raise Invalid(message)
 
