@@ -195,7 +195,7 @@ restore: install ## Restore the last backup (DATE=YYYY-MM-DD-HH-MM-SS for an old
 pack: install ## Pack the database (drop history older than 7 days; DAYS=… to change)
 	$(BIN)/saiyo pack $(if $(DAYS),--days $(DAYS),)
 
-check: install ## Monitoring check with Nagios exit codes (site, clients, disk, database size, backup age)
+check: install ## Monitoring check with Nagios exit codes (site, clients, disk, database size, backup age, logs since the last run)
 	$(BIN)/saiyo check
 
 a11y-report: install node-tools ## Run axe-core over the accessibility test pages of the running site (SITE_URL=…, default http://localhost:8080) into the test-results page's JSON
