@@ -9,6 +9,7 @@ the navigation root's URL (links, virtual host), the language and whether the vi
 logged in; it is kept in Plone's RAM cache (plone.memoize) under exactly those.
 """
 
+from kagoshima.saiyo.browser.event_dates import EventsPortletDates
 from plone.app.event.portlets.portlet_events import _render_events_cachekey
 from plone.app.event.portlets.portlet_events import Renderer as StockRenderer
 from plone.memoize import ram
@@ -36,7 +37,9 @@ def _render_cachekey(method, self):
     )
 
 
-class Renderer(StockRenderer):
+class Renderer(EventsPortletDates, StockRenderer):
+    """EventsPortletDates (browser/event_dates.py): the template without 「(Asia/Tokyo)」."""
+
     @ram.cache(_render_cachekey)
     def render(self):
         return xhtml_compress(self._template())

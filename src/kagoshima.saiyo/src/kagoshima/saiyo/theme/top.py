@@ -13,6 +13,7 @@ from kagoshima.saiyo.content import exam_status
 from kagoshima.saiyo.dates import to_tokyo
 from kagoshima.saiyo.dates import TOKYO
 from kagoshima.saiyo.dates import wareki
+from kagoshima.saiyo.theme.phrases import phrase_html
 from kagoshima.saiyo.theme.settings import display_setting
 from plone import api
 from plone.app.layout.viewlets import ViewletBase
@@ -43,6 +44,10 @@ class TopBlock(ViewletBase):
 
     def setting(self, name):
         return display_setting(name)
+
+    def phrases(self, name):
+        """A text setting with <wbr> between its Japanese phrases (phrases.py)."""
+        return phrase_html(display_setting(name) or "")
 
 
 class ExamsBlock(TopBlock):

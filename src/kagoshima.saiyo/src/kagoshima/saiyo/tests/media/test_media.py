@@ -212,7 +212,9 @@ class TestUpgrade(MediaTestCase):
         api.portal.set_registry_record(
             prefix + "a11y_blocking_checks", ["img-alt", "table-header", "link-text"]
         )
+        api.portal.set_registry_record("plone.allowed_types", ("text/html", "text/x-web-textile"))
         upgrade()
+        self.assertEqual(api.portal.get_registry_record("plone.allowed_types"), ("text/html",))
         for name in ("File", "Link"):
             self.assertIn("kagoshima.saiyo.media", types[name].behaviors)
         self.assertEqual(
