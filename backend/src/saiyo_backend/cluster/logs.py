@@ -46,7 +46,6 @@ DEFAULTS = {
 EVENT_ERROR = re.compile(rb"^\d{4}-\d\d-\d\d[ T][\d:,.]+ (ERROR|CRITICAL|FATAL|BLATHER_ERROR)\b")
 LOGIN_FAILED = b"login failed for login name "
 LOCKED_OUT = b"locked out after repeated failures"
-ACCESS_STATUS = re.compile(rb'"[^"]*" (\d{3}) ')
 NGINX_ERROR = re.compile(rb"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[(error|crit|alert|emerg)\]")
 BACKUP_FAILED = re.compile(rb"^\S+ \S+ FAILED ")
 CHUNK = 1 << 20
@@ -65,17 +64,19 @@ def log_files(layout: dict) -> list[tuple[str, Path]]:
     return files
 
 
-def _whole_lines(path: Path, offset: int) -> tuple[list[bytes], int]:
-    """The complete lines of ``path`` from ``offset``; the offset after the last newline."""
-    lines, rest = [], b""
+def _whole_lines(path: Path, offset: int, end: list):
+    """Yield the complete lines of ``path`` from ``offset``; ``end[0]`` is then the offset after
+    the last newline (a line still being written is left for the next run)."""
+    rest = b""
+    end[0] = offset
     with path.open("rb") as stream:
         stream.seek(offset)
         while chunk := stream.read(CHUNK):
             parts = (rest + chunk).split(b"\n")
             rest = parts.pop()
-            lines += parts
-            offset += len(chunk)
-    return lines, offset - len(rest)
+            end[0] += len(chunk)
+            yield from parts
+    end[0] -= len(rest)
 
 
 def _rotated(path: Path, inode: int) -> Path | None:
@@ -90,13 +91,15 @@ def _rotated(path: Path, inode: int) -> Path | None:
     return None
 
 
-def read_new(path: Path, seen: dict | None) -> tuple[list[bytes], dict | None]:
-    """Lines written to ``path`` since ``seen`` ({"inode", "offset"}), and the new position."""
+def read_new(path: Path, seen: dict | None, position: dict):
+    """Yield the lines written to ``path`` since ``seen`` ({"inode", "offset", "head"}); when
+    done, ``position["new"]`` is where the next run starts (``seen`` when the file is missing)."""
+    position["new"] = seen
     try:
         status = path.stat()
     except FileNotFoundError:
-        return [], seen
-    lines, offset = [], 0
+        return
+    offset = 0
     if seen:
         if seen["inode"] == status.st_ino:
             # copytruncate empties the file in place: it shrank, or its first line is another one.
@@ -105,9 +108,10 @@ def read_new(path: Path, seen: dict | None) -> tuple[list[bytes], dict | None]:
         else:
             old = _rotated(path, seen["inode"])
             if old is not None:
-                lines, _ = _whole_lines(old, seen["offset"])
-    more, offset = _whole_lines(path, offset)
-    return lines + more, {"inode": status.st_ino, "offset": offset, "head": _head(path, offset)}
+                yield from _whole_lines(old, seen["offset"], [0])
+    end = [offset]
+    yield from _whole_lines(path, offset, end)
+    position["new"] = {"inode": status.st_ino, "offset": end[0], "head": _head(path, end[0])}
 
 
 def _head(path: Path, offset: int) -> str:
@@ -131,8 +135,8 @@ def count(layout: dict, state: dict) -> dict:
     counts = dict(errors=0, requests=0, server_errors=0, login_failures=0, lockouts=0, backup_failures=0)
     last_error = b""
     for kind, path in log_files(layout):
-        lines, state[str(path)] = read_new(path, state.get(str(path)))
-        for line in lines:
+        position = {}
+        for line in read_new(path, state.get(str(path)), position):
             if kind == "event":
                 if EVENT_ERROR.match(line):
                     counts["errors"] += 1
@@ -142,16 +146,18 @@ def count(layout: dict, state: dict) -> dict:
                 if LOCKED_OUT in line:
                     counts["lockouts"] += 1
             elif kind == "access":
-                match = ACCESS_STATUS.search(line)
-                if match:
+                # combined format: … "GET / HTTP/1.1" 200 5120 "-" "agent": the status follows the request
+                fields = line.split(b'"', 3)
+                if len(fields) > 2 and fields[2][1:4].isdigit():
                     counts["requests"] += 1
-                    counts["server_errors"] += match.group(1).startswith(b"5")
+                    counts["server_errors"] += fields[2][1:2] == b"5"
             elif kind == "nginx-error":
                 if NGINX_ERROR.match(line):
                     counts["errors"] += 1
                     last_error = line
             elif BACKUP_FAILED.match(line):
                 counts["backup_failures"] += 1
+        state[str(path)] = position["new"]
     counts["last_error"] = last_error.decode("utf-8", "replace")[:120]
     return counts
 
