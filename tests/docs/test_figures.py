@@ -22,6 +22,7 @@ DIAGRAMS = {f"diagram-{path.stem}" for path in (DOCS / "diagrams").glob("*.dot")
 HOME = {
     "author": "author",
     "administrator": "administrator",
+    "author-revise": "author",
     "scenario-student": "design",
     "scenario-career": "design",
     "scenario-disability": "design",

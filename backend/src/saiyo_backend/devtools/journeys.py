@@ -117,6 +117,18 @@ def login_as(user):
     return prepare
 
 
+def sign_in(user):
+    """Log in without a figure (the journey's first figure is on an earlier journey's login)."""
+
+    def before(page, run):
+        page.goto(f"{run.base_url}/login", wait_until="networkidle")
+        login_as(user)(page, run)
+        page.click("button[name='buttons.login']")
+        page.wait_for_load_state("networkidle")
+
+    return before
+
+
 def open_menu(menu):
     def prepare(page, run):
         page.click(f"#{menu} > a")
@@ -301,6 +313,14 @@ AUTHOR = Journey(
             press=True,
         ),
         Step(
+            "author-history",
+            "「履歴」を開くと、保存した版が新しい順に並ぶ。「見る」でその版の内容を表示する",
+            "試験案内の履歴の画面。版と状態の変更の一覧があり、最初の版の見るボタンが赤枠で囲まれている",
+            path="page:@@historyview",
+            highlight="#content a[href*='version_preview']",
+            expect="見る",
+        ),
+        Step(
             "author-submit",
             "ツールバーの「状態: 下書き」を押し、「承認依頼」を選ぶ",
             "ページの画面。状態メニューが開き、承認依頼の項目が赤枠で囲まれている",
@@ -401,6 +421,26 @@ ADMINISTRATOR = Journey(
             "採用サイトの表示設定の画面。トップページのメッセージの欄が赤枠で囲まれている",
             path="/@@saiyo-display-settings",
             highlight="#content form .field",
+        ),
+    ],
+)
+
+
+REVISION = Journey(
+    "author-revise",
+    "作成者: 公開中のページを作業コピーで直し、履歴を見る",
+    "pc",
+    "sakusei",
+    [
+        Step(
+            "author-checkout",
+            "公開中のページで「編集操作」→「修正用の作業コピーを作る」を選ぶ",
+            "公開中の試験案内のページ。編集操作メニューが開き、修正用の作業コピーを作るの項目が赤枠で囲まれている",
+            before=sign_in("sakusei"),
+            path="page:",
+            prepare=open_menu("plone-contentmenu-actions"),
+            highlight="#plone-contentmenu-actions-iterate_checkout",
+            expect="修正用の作業コピーを作る",
         ),
     ],
 )
@@ -577,6 +617,7 @@ def page_type_journey(device):
 JOURNEYS = [
     AUTHOR,
     ADMINISTRATOR,
+    REVISION,
     STUDENT,
     CAREER,
     DISABILITY,
