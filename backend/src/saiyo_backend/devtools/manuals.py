@@ -31,6 +31,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -424,6 +425,8 @@ def main(argv=None) -> int:
         "a throwaway one; the journeys add their people and an exam notice to it",
     )
     args = parser.parse_args(argv)
+    # Stopped by SIGTERM (CI timeout, kill): unwind, so the throwaway site's server is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.time()
     folder = args.output / "figures"
     if args.figures:
