@@ -1,7 +1,8 @@
 """Draw the PNG versions of the brand mark and the default sharing image with Pillow.
 
-Writes into the add-on's theme/static: ``favicon-48.png``, ``apple-touch-icon.png`` (180 px)
-and ``ogp-default.png`` (1200×630). The shapes are those of ``brand.svg``; run this again
+Writes into the add-on's theme/static: ``favicon-48.png``, ``apple-touch-icon.png`` (180 px),
+``ogp-default.png`` (1200×630) and ``sns-icon-400.png`` (400×400, the profile icon of the
+prefecture's SNS accounts: the mark inside the circle those services crop it to). The shapes are those of ``brand.svg``; run this again
 after changing it: ``.venv/bin/saiyo brand-images``.
 """
 
@@ -63,6 +64,17 @@ def square_icon(size: int, rounded: bool) -> bytes:
     return out.getvalue()
 
 
+def sns_icon(size: int = 400) -> bytes:
+    """The mark on its blue ground, inset so that a circular crop keeps all of it."""
+    big = size * SUPERSAMPLE
+    image = Image.new("RGB", (big, big), PRIMARY)
+    inset = big // 10
+    draw_mark(ImageDraw.Draw(image), inset, inset, big - 2 * inset, rounded=False)
+    out = BytesIO()
+    image.resize((size, size), Image.LANCZOS).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
 def sharing_image() -> bytes:
     width, height = 1200 * 2, 630 * 2
     image = Image.new("RGB", (width, height), SKY)
@@ -82,7 +94,8 @@ def main(argv=None) -> None:
     (STATIC / "favicon-48.png").write_bytes(square_icon(48, rounded=True))
     (STATIC / "apple-touch-icon.png").write_bytes(square_icon(180, rounded=False))
     (STATIC / "ogp-default.png").write_bytes(sharing_image())
-    for name in ("favicon-48.png", "apple-touch-icon.png", "ogp-default.png"):
+    (STATIC / "sns-icon-400.png").write_bytes(sns_icon(400))
+    for name in ("favicon-48.png", "apple-touch-icon.png", "ogp-default.png", "sns-icon-400.png"):
         print(name, (STATIC / name).stat().st_size, "bytes")
 
 

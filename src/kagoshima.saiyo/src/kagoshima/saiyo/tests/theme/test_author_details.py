@@ -73,3 +73,17 @@ class TestPhrases(unittest.TestCase):
         )
         self.assertNotIn("<b>", str(phrase_html("<b>県の</b>仕事")))
         self.assertEqual(str(phrase_html("")), "")
+
+
+class TestSnsIcon(unittest.TestCase):
+    layer = KAGOSHIMA_SAIYO_INTEGRATION_TESTING
+
+    def test_square_profile_icon_is_served(self):
+        from PIL import Image
+
+        resource = self.layer["portal"].restrictedTraverse("++plone++kagoshima.saiyo/sns-icon-400.png")
+        self.assertEqual(resource.getContentType(), "image/png")
+        with Image.open(resource.path) as image:
+            self.assertEqual((image.format, image.size), ("PNG", (400, 400)))
+            # the corners are the mark's blue ground (nothing a circular crop would cut off)
+            self.assertEqual(image.convert("RGB").getpixel((2, 2)), (0x0B, 0x4F, 0x8A))
