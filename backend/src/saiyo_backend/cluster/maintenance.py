@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from datetime import timedelta
+from datetime import timezone
 from pathlib import Path
 from saiyo_backend.cluster import control
 from saiyo_backend.config import INSTANCE
@@ -26,6 +27,7 @@ from saiyo_backend.config import read_layout
 from saiyo_backend.instance import server
 
 import argparse
+import math
 import os
 import shutil
 import subprocess
@@ -42,6 +44,17 @@ def backup_dir(layout: dict) -> Path:
 
 def _now() -> str:
     return datetime.now().strftime(STAMP)
+
+
+def repozo_date(date: str) -> str:
+    """``date`` (YYYY-MM-DD[-HH[-MM[-SS]]], local time like the backups' names) as repozo's ``-D``.
+
+    repozo names its files, and reads ``-D``, in UTC; the blob snapshots and dumps are named in
+    local time. Without this, on a server in Japan the database would come back 9 hours off its files.
+    """
+    parts = date.split("-")
+    moment = datetime.strptime("-".join(parts + ["00"] * (6 - len(parts))), STAMP)
+    return moment.astimezone(timezone.utc).strftime(STAMP)
 
 
 def unused_stamp(root: Path) -> str:
@@ -170,7 +183,7 @@ def restore(layout: dict, date: str | None = None) -> None:
     restored = data_fs.with_name(data_fs.name + ".restoring")
     command = [str(BIN / "repozo"), "-R", "-r", str(root / "repozo"), "-o", str(restored)]
     if date:
-        command += ["-D", date]
+        command += ["-D", repozo_date(date)]
     subprocess.run(command, check=True, capture_output=True, text=True)
     snapshots = sorted(
         path for path in (root / "blobs").iterdir() if path.is_dir() and not path.name.endswith(".partial")
@@ -201,7 +214,8 @@ def pack(layout: dict, days: float | None = None) -> None:
     days = storage.get("pack_days", 7) if days is None else days
     if storage["kind"] == "zeo":
         host, port = storage["address"].rsplit(":", 1)
-        subprocess.run([str(BIN / "zeopack"), "-d", str(days), f"{host}:{port}"], check=True)
+        # zeopack counts whole days only: keep at least what was asked for (DAYS=1.5 keeps 2).
+        subprocess.run([str(BIN / "zeopack"), "-d", str(math.ceil(days)), f"{host}:{port}"], check=True)
     elif storage["kind"] == "relstorage":
         subprocess.run(
             [str(BIN / "zodbpack"), "-d", str(days), str(Path(layout["base"]) / "etc" / "zodbpack.conf")],
