@@ -248,8 +248,8 @@ def test_the_jobs_started_on_both_machines_at_once_run_once(relstorage_cluster, 
     assert [result.returncode for result in results] == [0, 0], outputs
     assert sum("page views of" in output for output in outputs) == 1, outputs
     assert sorted(path.name for path in tmp_path.iterdir()) == [
-        f"pageviews-{month}.csv",
-        f"pageviews-{month}.xlsx",
+        f"アクセス集計_{month}.csv",
+        f"アクセス集計_{month}.xlsx",
     ]
 
 
