@@ -12,6 +12,7 @@ from tests.support.throwaway import make_instance
 import csv
 import json
 import pytest
+import subprocess
 import textwrap
 import zipfile
 
@@ -48,8 +49,12 @@ ADD_PEOPLE = textwrap.dedent(
 )
 
 
-def saiyo(instance, command: str, *args):
-    done = instance.saiyo(command, *args)
+# The prefecture's passphrase for the encrypted hand-over (AES-256 zip), only in the environment
+PASSPHRASE = "鹿児島-引き継ぎ-2026-テスト用"
+
+
+def saiyo(instance, command: str, *args, env=None):
+    done = instance.saiyo(command, *args, env=env)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     return done
 
@@ -63,10 +68,19 @@ def exports(tmp_path_factory):
     added = demo.zconsole(people)
     assert added.returncode == 0, added.stderr[-3000:]
     saiyo(demo, "export", str(base / "first"))
+    # The same site exported encrypted; the fresh site is filled from that zip alone.
+    secret = {"SAIYO_ARCHIVE_PASSPHRASE": PASSPHRASE}
+    saiyo(demo, "export", str(base / "sealed"), env=secret)
     fresh = make_instance(base / "fresh")
     created = fresh.create_site()
     assert created.returncode == 0, created.stdout + created.stderr
-    imported = saiyo(fresh, "import", str(base / "first"))
+    refused = fresh.saiyo("import", str(base / "sealed.zip"))
+    assert refused.returncode == 2 and "暗号化されています" in refused.stderr
+    refused = fresh.saiyo(
+        "import", str(base / "sealed.zip"), env={"SAIYO_ARCHIVE_PASSPHRASE": "a-wrong-passphrase"}
+    )
+    assert refused.returncode == 2 and "パスフレーズが違います" in refused.stderr
+    imported = saiyo(fresh, "import", str(base / "sealed.zip"), env=secret)
     saiyo(fresh, "export", str(base / "second"))
     return base / "first", base / "second", imported
 
@@ -173,3 +187,26 @@ def test_round_trip_site_settings_title_and_page_views(exports):
     assert pageviews(second) == rows
     audit = (first / "audit.csv").read_text(encoding="utf-8-sig")
     assert audit.startswith("日時,ユーザー,操作")
+
+
+def test_encrypted_export_opens_with_7zip_and_leaves_no_plain_copy(exports, tmp_path):
+    """The encrypted hand-over: AES-256 entries, no unencrypted folder left, and 7-Zip (the tool
+    staff use on Windows; Debian's 7zip here) opens it with the passphrase and only with it."""
+    first, _, _ = exports
+    sealed = first.parent / "sealed.zip"
+    assert not (first.parent / "sealed").exists()
+    with zipfile.ZipFile(sealed) as archive:
+        infos = archive.infolist()
+        assert infos and all(info.flag_bits & 0x1 for info in infos)
+        assert all(info.compress_type == 99 for info in infos)  # WinZip AES (AE-x)
+    listing = subprocess.run(["7zz", "l", "-slt", "-pno", str(sealed)], capture_output=True, text=True)
+    assert "AES-256" in listing.stdout
+    wrong = subprocess.run(["7zz", "x", "-y", "-pwrong-passphrase", f"-o{tmp_path / 'wrong'}", str(sealed)],
+                           capture_output=True, text=True)  # fmt: skip
+    assert wrong.returncode != 0
+    opened = subprocess.run(["7zz", "x", "-y", f"-p{PASSPHRASE}", f"-o{tmp_path}", str(sealed)],
+                            capture_output=True, text=True)  # fmt: skip
+    assert opened.returncode == 0, opened.stdout + opened.stderr
+    members = json.loads((tmp_path / "sealed" / "members.json").read_text(encoding="utf-8"))
+    assert any(member.get("email") == "tanaka@example.com" for member in members["members"])
+    assert (tmp_path / "sealed" / "audit.csv").exists()

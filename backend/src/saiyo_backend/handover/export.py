@@ -17,12 +17,14 @@ What is written (see the Japanese README.md the export carries, ``handover/READM
   mail sender;
 - ``pageviews.csv``: the page views per day, page and device; ``audit.csv``: the audit trail.
 
-The folder is also zipped next to it. Import it into another Plone with
+The folder is also zipped next to it. With a passphrase configured (``SAIYO_ARCHIVE_PASSPHRASE_FILE``,
+see ``saiyo_backend.deploy.encryption``) the zip is AES-256 encrypted and the folder removed. Import it into another Plone with
 ``saiyo import`` (``handover/importer.py``) (or collective.exportimport's @@import_* forms).
 """
 
 from pathlib import Path
 from saiyo_backend import handover
+from saiyo_backend.deploy import encryption
 from saiyo_backend.zope.runner import from_console
 from saiyo_backend.zope.runner import open_site
 
@@ -183,6 +185,11 @@ def main(app, argv) -> int:
         print("usage: saiyo export [--etc ETC] OUT_DIR", file=sys.stderr)
         return 2
     out = Path(argv[0])
+    try:
+        secret = encryption.passphrase()  # a wrong setting stops before any work
+    except encryption.ArchiveError as error:
+        print(f"エラー: {error.japanese}\nError: {error}", file=sys.stderr)
+        return 2
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -216,7 +223,10 @@ def main(app, argv) -> int:
     summary["site_path"] = "/".join(site.getPhysicalPath())
     (out / "manifest.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     shutil.copyfile(README, out / "README.md")
-    archive = shutil.make_archive(str(out), "zip", root_dir=out.parent, base_dir=out.name)
+    archive = encryption.write(out, out.with_name(out.name + ".zip"), secret)
+    if secret:
+        shutil.rmtree(out)  # names, e-mail and client addresses stay only in the encrypted zip
+        print("the zip is encrypted (AES-256); the unencrypted folder was removed", flush=True)
     print(f"export: {len(items)} objects, {summary['blobs']} files -> {out} ({archive})", flush=True)
     return 0
 

@@ -1,6 +1,6 @@
 """Import a handover export (``make export``'s folder) into a site, e.g. a fresh empty one.
 
-    saiyo import [--etc instance/etc] EXPORT_DIR
+    saiyo import [--etc instance/etc] EXPORT_DIR | EXPORT.zip   (an encrypted zip needs the passphrase)
 
 Order: the site's title and description and its settings (``settings.json``), content
 (parents first; objects keep their UIDs, fields, review states and workflow history), then
@@ -11,6 +11,7 @@ holds password hashes): each gets a random one and must set a new one with 「�
 """
 
 from pathlib import Path
+from saiyo_backend.deploy import encryption
 from saiyo_backend.zope.runner import from_console
 from saiyo_backend.zope.runner import open_site
 
@@ -19,6 +20,7 @@ import json
 import logging
 import secrets
 import sys
+import tempfile
 import transaction
 
 
@@ -86,14 +88,26 @@ def load(folder: Path, name: str):
 
 
 def main(app, argv) -> int:
+    if len(argv) != 1:
+        print("usage: saiyo import [--etc ETC] EXPORT_DIR|EXPORT.zip", file=sys.stderr)
+        return 2
+    source = Path(argv[0])
+    if source.is_file():  # the export's zip, AES-256 encrypted or not
+        with tempfile.TemporaryDirectory(prefix="saiyo-import-") as tmp:
+            try:
+                folder = encryption.extract(source, Path(tmp), encryption.passphrase())
+            except encryption.ArchiveError as error:
+                print(f"エラー: {error.japanese}\nError: {error}", file=sys.stderr)
+                return 2
+            return import_folder(app, folder)
+    return import_folder(app, source)
+
+
+def import_folder(app, folder: Path) -> int:
     from collective.exportimport import import_other as other
     from collective.exportimport.import_content import ImportContent
     from collective.exportimport.import_content import reset_dates
 
-    if len(argv) != 1:
-        print("usage: saiyo import [--etc ETC] EXPORT_DIR", file=sys.stderr)
-        return 2
-    folder = Path(argv[0])
     site, request = open_site(app)
     manifest = load(folder, "manifest")
     everything = load(folder, "content")
