@@ -150,6 +150,37 @@ class PostgresDatabase:
             self._local.connection = None
 
 
+def copy_once(database: PostgresDatabase, source_id: str, insert: str, rows: list, after=None) -> int | None:
+    """Insert ``rows`` (``insert`` is an ``execute_values`` statement) and record ``source_id`` in the
+    schema's ``migrations`` table, in one transaction: a second run, or a run after a crash, adds
+    nothing twice. ``after(cursor)`` runs in the same transaction. None when ``source_id`` was copied before.
+    """
+    from psycopg2.extras import execute_values
+
+    raw = database.connection().raw
+    raw.autocommit = False
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO migrations (source, at, rows) VALUES (%s, extract(epoch from now()), %s) "
+                "ON CONFLICT (source) DO NOTHING",
+                (source_id, len(rows)),
+            )
+            if cursor.rowcount == 0:
+                raw.rollback()
+                return None
+            execute_values(cursor, insert, rows, page_size=1000)
+            if after is not None:
+                after(cursor)
+        raw.commit()
+    except BaseException:
+        raw.rollback()
+        raise
+    finally:
+        raw.autocommit = True
+    return len(rows)
+
+
 _databases: dict[tuple, PostgresDatabase] = {}
 _databases_lock = threading.Lock()
 

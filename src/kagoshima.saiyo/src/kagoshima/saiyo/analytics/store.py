@@ -268,46 +268,28 @@ class PostgresPageViewStore(PageViewStore):
         already have counted beacons). The token secret moves along when the new store has none yet,
         so pages cached with tokens signed by the old store still count.
         """
-        from psycopg2.extras import execute_values
-
-        source_id = source.store_id()
         rows = source.rows()
         secret = (
             source.connection().execute("SELECT value FROM settings WHERE name = 'token_secret'").fetchone()
         )
-        raw = self.database.connection().raw
-        raw.autocommit = False
-        try:
-            with raw.cursor() as cursor:
+
+        def move_secret(cursor):
+            if secret:
                 cursor.execute(
-                    "INSERT INTO migrations (source, at, rows) VALUES (%s, extract(epoch from now()), %s) "
-                    "ON CONFLICT (source) DO NOTHING",
-                    (source_id, len(rows)),
+                    "INSERT INTO settings (name, value) VALUES ('token_secret', %s) ON CONFLICT (name) DO NOTHING",
+                    (secret[0],),
                 )
-                if cursor.rowcount == 0:
-                    raw.rollback()
-                    return None
-                execute_values(
-                    cursor,
-                    "INSERT INTO daily_views (day, uid, device, views) VALUES %s ON CONFLICT (day, uid, device) "
-                    "DO UPDATE SET views = daily_views.views + excluded.views",
-                    rows,
-                    page_size=1000,
-                )
-                if secret:
-                    cursor.execute(
-                        "INSERT INTO settings (name, value) VALUES ('token_secret', %s) "
-                        "ON CONFLICT (name) DO NOTHING",
-                        (secret[0],),
-                    )
-            raw.commit()
-        except BaseException:
-            raw.rollback()
-            raise
-        finally:
-            raw.autocommit = True
+
+        moved = stores.copy_once(
+            self.database,
+            source.store_id(),
+            "INSERT INTO daily_views (day, uid, device, views) VALUES %s ON CONFLICT (day, uid, device) "
+            "DO UPDATE SET views = daily_views.views + excluded.views",
+            rows,
+            move_secret,
+        )
         self._secret = None
-        return len(rows)
+        return moved
 
 
 _stores: dict = {}

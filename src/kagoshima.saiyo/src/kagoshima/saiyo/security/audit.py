@@ -254,35 +254,12 @@ class PostgresAuditStore(AuditStore):
     def migrate_from(self, source: AuditStore) -> int | None:
         """Copy the events of a SQLite store, once (rows and the record of it in one transaction);
         None when ``source`` was migrated before."""
-        from psycopg2.extras import execute_values
-
-        source_id = source.store_id()
-        rows = source.all_events()
-        raw = self.database.connection().raw
-        raw.autocommit = False
-        try:
-            with raw.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO migrations (source, at, rows) VALUES (%s, extract(epoch from now()), %s) "
-                    "ON CONFLICT (source) DO NOTHING",
-                    (source_id, len(rows)),
-                )
-                if cursor.rowcount == 0:
-                    raw.rollback()
-                    return None
-                execute_values(
-                    cursor,
-                    'INSERT INTO events (at, "user", action, path, detail, ip) VALUES %s',
-                    rows,
-                    page_size=1000,
-                )
-            raw.commit()
-        except BaseException:
-            raw.rollback()
-            raise
-        finally:
-            raw.autocommit = True
-        return len(rows)
+        return stores.copy_once(
+            self.database,
+            source.store_id(),
+            'INSERT INTO events (at, "user", action, path, detail, ip) VALUES %s',
+            source.all_events(),
+        )
 
 
 def to_csv(rows) -> str:
