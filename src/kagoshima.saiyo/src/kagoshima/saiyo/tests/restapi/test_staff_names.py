@@ -112,3 +112,11 @@ class TestStaffNames(unittest.TestCase):
         api.portal.set_registry_record(v20261203013.RECORD, True)
         v20261203013.upgrade()
         self.assertIs(api.portal.get_registry_record(v20261203013.RECORD), False)
+
+    def test_author_page_is_for_staff_only(self):
+        visitor = requests.get(f"{self.portal_url}/author/{LOGIN}", timeout=60)
+        self.assertNotIn(EMAIL, visitor.text)
+        self.assertNotIn(FULLNAME, visitor.text)
+        self.assertIn("__ac_name", visitor.text)  # Plone asks for a login instead
+        editor = self.get(f"{self.portal_url}/author/{LOGIN}", auth=self.editor)
+        self.assertIn(FULLNAME, editor.text)
