@@ -189,8 +189,8 @@ cluster-status: ## Say which parts of the deployment run (exit 3 when one is dow
 backup: install ## Back up the deployment: repozo full/incremental + blob snapshot, or pg_dump (var/backup; FULL=1 forces a full one)
 	$(BIN)/saiyo backup $(if $(FULL),--full,)
 
-restore: install ## Restore the last backup (DATE=YYYY-MM-DD-HH-MM-SS for an older one); stop the deployment first
-	$(BIN)/saiyo restore $(if $(DATE),--date $(DATE),)
+restore: install ## Restore the last backup (DATE=YYYY-MM-DD-HH-MM-SS for an older one; ARCHIVE=<encrypted backup .zip>); stop the deployment first
+	$(BIN)/saiyo restore $(if $(DATE),--date $(DATE),) $(if $(ARCHIVE),--archive "$(ARCHIVE)",)
 
 pack: install ## Pack the database (drop history older than 7 days; DAYS=… to change)
 	$(BIN)/saiyo pack $(if $(DAYS),--days $(DAYS),)

@@ -7,6 +7,8 @@ from saiyo_backend.cluster import maintenance
 import base64
 import pytest
 import requests
+import shutil
+import zipfile
 
 
 JSON = {"Accept": "application/json", "Content-Type": "application/json"}
@@ -34,7 +36,12 @@ def state(deployment) -> list:
     ]
 
 
-def test_restore_brings_back_the_backed_up_site(deployment):
+def test_restore_brings_back_the_backed_up_site(deployment, monkeypatch, tmp_path):
+    """The backup is made with the prefecture's passphrase set and restored from its encrypted
+    zip alone: the unencrypted backup folder is moved away before the restore."""
+    passphrase = tmp_path / "archive-passphrase"
+    passphrase.write_text("県の保管するパスフレーズ-2026\n", encoding="utf-8")
+    monkeypatch.setenv("SAIYO_ARCHIVE_PASSPHRASE_FILE", str(passphrase))
     url, admin = deployment.client_url(1), deployment.admin
     added = requests.post(
         f"{url}/shiken",
@@ -80,8 +87,25 @@ def test_restore_brings_back_the_backed_up_site(deployment):
     )
     assert state(deployment) != before
 
-    cluster.stop(deployment.layout)
-    maintenance.restore(deployment.layout)
+    sealed = sorted((maintenance.backup_dir(deployment.layout) / "encrypted").glob("saiyo-backup-*.zip"))[-1]
+    with zipfile.ZipFile(sealed) as archive:
+        assert all(info.flag_bits & 0x1 for info in archive.infolist())  # every entry encrypted
+    carried = tmp_path / sealed.name
+    shutil.copy2(sealed, carried)
+    plain = maintenance.backup_dir(deployment.layout)
+    shutil.move(plain, tmp_path / "plain-backup")
+    try:
+        cluster.stop(deployment.layout)
+        monkeypatch.setenv("SAIYO_ARCHIVE_PASSPHRASE", "a-wrong-passphrase")
+        monkeypatch.delenv("SAIYO_ARCHIVE_PASSPHRASE_FILE")
+        with pytest.raises(SystemExit) as refused:
+            maintenance.restore(deployment.layout, archive=carried)
+        assert "パスフレーズが違います" in str(refused.value)
+        monkeypatch.setenv("SAIYO_ARCHIVE_PASSPHRASE_FILE", str(passphrase))
+        maintenance.restore(deployment.layout, archive=carried)
+    finally:
+        shutil.rmtree(plain, ignore_errors=True)
+        shutil.move(tmp_path / "plain-backup", plain)  # the other tests' backups
     assert cluster.start(deployment.layout, create_site=False) == 0
 
     assert state(deployment) == before

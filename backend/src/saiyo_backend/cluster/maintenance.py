@@ -13,6 +13,11 @@ costs only the new blobs). RelStorage: ``pg_dump -Fc`` of the database (blobs ar
 Retention: ``--keep-full`` full chains (repozo) / ``--keep`` dumps and blob snapshots.
 
 Restore needs the Zope clients (and ZEO server) stopped: it refuses while one answers.
+
+Encryption: with a passphrase configured (``SAIYO_ARCHIVE_PASSPHRASE_FILE``, see
+``saiyo_backend.deploy.encryption``) every backup also writes ``encrypted/saiyo-backup-<time>.zip``
+(AES-256 zip: the repozo chain and that blob snapshot, or the dump), the copy to carry off the
+server; ``saiyo restore --archive FILE`` restores from such a zip alone. The same ``--keep``.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pathlib import Path
 from saiyo_backend.cluster import control
 from saiyo_backend.config import INSTANCE
 from saiyo_backend.config import read_layout
+from saiyo_backend.deploy import encryption
 from saiyo_backend.instance import server
 
 import argparse
@@ -31,6 +37,7 @@ import math
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 
 
@@ -128,6 +135,7 @@ def backup(layout: dict, full: bool = False, full_every: int = 7, keep_full: int
         partial.rename(target)
         _prune(list(dumps.glob("saiyo-*.dump")), keep)
         print(f"pg_dump: {target} ({target.stat().st_size} bytes)")
+        seal(root, stamp, [target], keep)
         return target
     repozo_dir = root / "repozo"
     repozo_dir.mkdir(parents=True, exist_ok=True)
@@ -150,7 +158,29 @@ def backup(layout: dict, full: bool = False, full_every: int = 7, keep_full: int
         keep,
     )
     print(f"repozo: {repozo_dir} ({'full' if full or stale else 'incremental'}); blobs: {snapshot}")
+    seal(root, stamp, [*sorted(repozo_dir.iterdir()), snapshot], keep)
     return snapshot
+
+
+def seal(root: Path, stamp: str, paths: list[Path], keep: int) -> Path | None:
+    """With a passphrase configured, the AES-256 zip of one restorable backup (``paths``, under
+    ``root``) in ``root/encrypted``; the newest ``keep`` are kept."""
+    secret = encryption.passphrase()
+    if not secret:
+        return None
+    sealed = root / "encrypted"
+    sealed.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root, prefix=".seal-") as tmp:
+        bundle = Path(tmp) / f"saiyo-backup-{stamp}"
+        for path in paths:  # hard links: the bundle costs no copy
+            for source in [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file()):
+                link = bundle / source.relative_to(root)
+                link.parent.mkdir(parents=True, exist_ok=True)
+                os.link(source, link)
+        target = encryption.write(bundle, sealed / f"{bundle.name}.zip", secret, compress=False)
+    _prune(list(sealed.glob("saiyo-backup-*.zip")), keep)
+    print(f"encrypted: {target} ({target.stat().st_size} bytes, AES-256)")
+    return target
 
 
 def _refuse_if_running(layout: dict) -> None:
@@ -162,11 +192,24 @@ def _refuse_if_running(layout: dict) -> None:
             )
 
 
-def restore(layout: dict, date: str | None = None) -> None:
-    """Put the database and blobs back as they were at the last backup (or at ``date``)."""
+def restore(layout: dict, date: str | None = None, archive: Path | None = None) -> None:
+    """Put the database and blobs back as they were at the last backup (or at ``date``), or
+    as the encrypted backup ``archive`` holds them."""
     _refuse_if_running(layout)
+    if archive is not None:
+        try:
+            secret = encryption.passphrase()
+            backup_dir(layout).mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=backup_dir(layout), prefix=".unseal-") as tmp:
+                root = encryption.extract(Path(archive), Path(tmp), secret)
+                return _restore(layout, root, date)
+        except encryption.ArchiveError as error:
+            raise SystemExit(f"エラー: {error.japanese}\nError: {error}") from error
+    return _restore(layout, backup_dir(layout), date)
+
+
+def _restore(layout: dict, root: Path, date: str | None) -> None:
     storage = layout["storage"]
-    root = backup_dir(layout)
     if storage["kind"] == "relstorage":
         dumps = sorted((root / "pg").glob("saiyo-*.dump"))
         if date:
@@ -270,18 +313,20 @@ def main(argv=None) -> int:
     parser.add_argument("--keep-full", type=int, default=4, help="full repozo chains to keep")
     parser.add_argument("--keep", type=int, default=14, help="blob snapshots / pg dumps to keep")
     parser.add_argument("--date", help="restore the state of this time (YYYY-MM-DD-HH-MM-SS)")
+    parser.add_argument("--archive", type=Path, help="restore from this encrypted backup zip")
     parser.add_argument("--days", type=float, help="pack: keep this many days of history")
     args = parser.parse_args(argv)
     layout = read_layout(args.base)
     if args.command == "backup":
         try:
+            encryption.passphrase()  # a wrong setting fails before any work
             target = backup(layout, args.full, args.full_every, args.keep_full, args.keep)
         except BaseException as error:
             log_backup(layout, f"FAILED backup: {error.__class__.__name__}: {error}")
             raise
         log_backup(layout, f"OK backup {target}")
     elif args.command == "restore":
-        restore(layout, args.date)
+        restore(layout, args.date, args.archive)
     elif args.command == "pack":
         pack(layout, args.days)
     else:
