@@ -351,9 +351,12 @@
 
   function openPanel(event) {
     if (event) event.preventDefault();
+    panel.hidden = false;
     panel.scrollIntoView({ block: "nearest" });
     toggle.focus();
   }
+
+  var PHONE = "(max-width: 575.98px)";
 
   function init() {
     panel = document.getElementById("saiyo-reader");
@@ -364,7 +367,9 @@
     statusLine = panel.querySelector(".saiyo-reader-status");
     progress = panel.querySelector(".saiyo-reader-progress");
     panel.setAttribute("data-ready", "true");
-    panel.hidden = false;
+    // On a phone the panel waits for the utility bar's 読み上げ link (it would push the page's
+    // title off the first screen); wider screens show it at once.
+    panel.hidden = !!(window.matchMedia && window.matchMedia(PHONE).matches);
     setState("idle");
     toggle.addEventListener("click", onToggle);
     stopButton.addEventListener("click", stop);

@@ -1,0 +1,56 @@
+"""A phone's first screen shows the page, not the tools: on a 390 px wide phone the page title
+of every page type starts within the first 200 px; the utility bar is one compact row and the
+reader panel opens only from its 読み上げ link, which keyboard users reach and which moves the
+focus into the panel."""
+
+from tests.visitor.pages import open_page
+from tests.visitor.pages import PAGES
+from tests.visitor.pages import visitor
+
+
+PHONE = (390, 844)
+FIRST_SCREEN = 200
+EXTRA = {"video": "/hito/douga/doboku-interview/view"}
+
+
+def test_page_title_within_the_first_200_px_of_every_page_type(plone, chromium):
+    tops = {}
+    with visitor(chromium, *PHONE) as page:
+        for name in [*PAGES, *EXTRA]:
+            if name in EXTRA:
+                page.goto(plone.url + EXTRA[name], wait_until="load")
+            else:
+                open_page(page, plone, name)
+            tops[name] = page.evaluate("Math.round(document.querySelector('h1').getBoundingClientRect().top)")
+            assert page.locator("h1").first.is_visible(), name
+        utility = page.locator(".saiyo-utility").bounding_box()
+    late = {name: top for name, top in tops.items() if top > FIRST_SCREEN}
+    assert late == {}, tops
+    assert utility["height"] <= 56  # one row of 44 px buttons
+
+
+def test_reader_panel_opens_only_from_its_link_on_a_phone(plone, chromium):
+    with visitor(chromium, *PHONE) as page:
+        open_page(page, plone, "page")
+        panel = page.locator("#saiyo-reader")
+        assert panel.count() == 1 and not panel.is_visible()
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('saiyo-utility-reader')"):
+                break
+        assert page.evaluate("document.activeElement.textContent.trim()") == "読み上げ"
+        page.keyboard.press("Enter")
+        assert panel.is_visible()
+        assert page.evaluate("document.activeElement.classList.contains('saiyo-reader-toggle')")
+        # the group names of the compact row are still read out by screen readers
+        names = page.evaluate(
+            "[...document.querySelectorAll('.saiyo-utility [role=group]')].map(g => "
+            "document.getElementById(g.getAttribute('aria-labelledby')).textContent)"
+        )
+        assert names == ["文字サイズ", "配色"]
+
+
+def test_reader_panel_shown_at_once_on_a_wide_screen(plone, chromium):
+    with visitor(chromium, 1280, 900) as page:
+        open_page(page, plone, "page")
+        assert page.locator("#saiyo-reader").is_visible()
