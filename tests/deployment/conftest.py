@@ -3,7 +3,8 @@
 Every port is free and random; nginx runs from its own rendered nginx.conf (no /etc/nginx);
 PostgreSQL for RelStorage is a private cluster in a temporary folder (tests/support/pg_private.py).
 The public host accepts only 127.0.0.1 (the stand-in for the prefecture's proxy); the
-editing host only 127.0.0.3 (the stand-in for an office network).
+editing host only 127.0.0.3 (the stand-in for an office network) and 127.0.0.4/.5 (the
+virtual browser's egress addresses).
 """
 
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ PUBLIC = "saiyo.pref.kagoshima.jp"
 EDIT = "edit.saiyo.pref.kagoshima.jp"
 OFFICE = "127.0.0.3"
 STRANGER = "127.0.0.2"
+# The prefecture's virtual browser: its egress addresses change between requests.
+VIRTUAL_BROWSER = ("127.0.0.4", "127.0.0.5")
 
 
 def needs_nginx():
@@ -87,6 +90,7 @@ def start_deployment(profile: str, base: Path, environ: dict | None = None) -> D
         f"proxy.purge_port={free_port()}",
         "proxy.upstream_proxies=['127.0.0.1']",
         f"proxy.office_networks=['{OFFICE}']",
+        f"proxy.virtual_browser_networks={list(VIRTUAL_BROWSER)}",
         "proxy.worker_processes=1",
         "proxy.certificate=''",
     ]
