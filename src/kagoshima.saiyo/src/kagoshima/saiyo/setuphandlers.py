@@ -38,7 +38,12 @@ def post_install(context):
 
 
 # Registry records the add-on defines (its settings, its two bundles): all of them go.
-OWN_RECORD_PREFIXES = ("kagoshima.saiyo.", "plone.bundles/kagoshima-saiyo.", "plone.bundles/saiyo-reader.")
+OWN_RECORD_PREFIXES = (
+    "kagoshima.saiyo.",
+    "plone.bundles/kagoshima-saiyo.",
+    "plone.bundles/saiyo-reader.",
+    "plone.app.mosaic.app_tiles.kagoshima_saiyo_",  # the landing-page tiles in the Mosaic editor
+)
 # The add-on's permissions that profiles/default/rolemap.xml sets on the site root.
 OWN_PERMISSIONS = (
     "kagoshima.saiyo: Add ExamNotice",
@@ -47,6 +52,7 @@ OWN_PERMISSIONS = (
     "kagoshima.saiyo: Add FAQ",
     "kagoshima.saiyo: View page views",
     "kagoshima.saiyo: View audit log",
+    "kagoshima.saiyo: Use landing page layouts",
 )
 
 
@@ -65,6 +71,7 @@ def uninstall(context):
     the PAS plugin and session settings, the top page, viewlet settings, registry records and
     the permission settings of the site root, and the stock SearchableText index back. Content and its history stay.
     """
+    from kagoshima.saiyo.landing.setup import uninstall as landing_uninstall
     from kagoshima.saiyo.search.setup import uninstall as search_uninstall
     from kagoshima.saiyo.security.setup import uninstall as security_uninstall
     from kagoshima.saiyo.theme.setup import uninstall as theme_uninstall
@@ -78,6 +85,7 @@ def uninstall(context):
     security_uninstall(portal)
     theme_uninstall(portal)
     search_uninstall(portal)
+    landing_uninstall(getUtility(IRegistry))
     removed = remove_records(getUtility(IRegistry))
     for permission in OWN_PERMISSIONS:
         portal.manage_permission(permission, roles=[], acquire=1)

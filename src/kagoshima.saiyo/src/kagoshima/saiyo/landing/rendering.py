@@ -40,8 +40,9 @@ def form_of(query: str) -> dict:
 
 
 def published_context(request):
-    parents = request.get("PARENTS") or []
-    return parents[0] if parents else None
+    """The content item whose page is being rendered (the published view's context)."""
+    published = request.get("PUBLISHED")
+    return getattr(published, "context", published)
 
 
 def render_directly(href: str, request):
@@ -64,10 +65,14 @@ def render_directly(href: str, request):
     if tile is None:
         return None
     tile = tile[tile_id]
-    data = (
-        decode(form_of(url.query), tile_type.schema, missing=True, primary=True) if tile_type.schema else {}
-    )
-    tile._Tile__cachedData = data
+    if url.query:
+        # Settings in the URL (layouts kept as files, the demo's pages), decoded as plone.tiles
+        # decodes them. A tile added in the editor has none there: it keeps them on the page
+        # (plone.app.blocks' tile storage), where its data manager finds them.
+        schema = tile_type.schema
+        tile._Tile__cachedData = (
+            decode(form_of(url.query), schema, missing=True, primary=True) if schema else {}
+        )
     return tile()
 
 

@@ -20,6 +20,7 @@ from plone.app.z3cform.widgets.contentbrowser import ContentBrowserFieldWidget
 from plone.autoform import directives
 from plone.supermodel import model
 from plone.tiles import Tile
+from z3c.form.browser.checkbox import CheckBoxFieldWidget
 from zope import schema
 from zope.interface import Invalid
 from zope.interface import invariant
@@ -31,6 +32,10 @@ def _choices(vocabulary):
     return schema.List(
         value_type=schema.Choice(vocabulary=vocabulary), required=False, default=[], missing_value=[]
     )
+
+
+# Check boxes: z3c.form's default "ordered select" for a list of choices runs inline scripts and
+# onclick handlers, which the site's Content-Security-Policy blocks in the editor.
 
 
 def _uids(portal_type, title, description):
@@ -68,6 +73,9 @@ class IExamsTile(ITileHeading):
         default=[],
         missing_value=[],
     )
+    directives.widget("job_types", CheckBoxFieldWidget)
+    directives.widget("audiences", CheckBoxFieldWidget)
+    directives.widget("statuses", CheckBoxFieldWidget)
     limit = schema.Int(title="表示する件数", min=1, max=20, default=6, required=True)
 
 
@@ -86,6 +94,8 @@ class IInterviewsTile(ITileHeading):
     career_types = _choices("kagoshima.saiyo.CareerTypes")
     career_types.title = "経歴"
     career_types.description = "新卒・社会人経験者・UIターンで絞り込みます。"
+    directives.widget("job_types", CheckBoxFieldWidget)
+    directives.widget("career_types", CheckBoxFieldWidget)
     limit = schema.Int(title="表示する件数", min=1, max=12, default=3, required=True)
 
 
@@ -96,6 +106,8 @@ class IEventsTile(ITileHeading):
     event_formats = _choices("kagoshima.saiyo.EventFormats")
     event_formats.title = "開催形式"
     event_formats.description = "会場・オンラインなどで絞り込みます。"
+    directives.widget("audiences", CheckBoxFieldWidget)
+    directives.widget("event_formats", CheckBoxFieldWidget)
     limit = schema.Int(title="表示する件数", min=1, max=12, default=3, required=True)
 
 
