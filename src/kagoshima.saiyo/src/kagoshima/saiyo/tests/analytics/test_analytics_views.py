@@ -288,7 +288,7 @@ class TestPageViewsView(StoreInTempDir, unittest.TestCase):
         self.assertEqual(self.request.response.getHeader("Content-Type"), "text/csv; charset=utf-8")
         self.assertEqual(
             self.request.response.getHeader("Content-Disposition"),
-            "attachment; filename=\"2026-10.csv\"; "
+            'attachment; filename="2026-10.csv"; '
             "filename*=UTF-8''%E3%82%A2%E3%82%AF%E3%82%BB%E3%82%B9%E9%9B%86%E8%A8%88_2026-10.csv",
         )
         self.assertEqual(self.request.response.getHeader("X-Content-Type-Options"), "nosniff")
