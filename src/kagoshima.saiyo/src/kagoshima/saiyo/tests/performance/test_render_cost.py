@@ -9,6 +9,7 @@ from App.config import getConfiguration
 from datetime import datetime
 from datetime import timedelta
 from kagoshima.saiyo.performance import bundle_hash
+from kagoshima.saiyo.performance import icons
 from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
 from plone import api
 from plone.app.event.browser.formatted_date import FormattedDateProvider
@@ -20,6 +21,7 @@ from plone.base.interfaces.resources import OVERRIDE_RESOURCE_DIRECTORY_NAME
 from plone.portlets.interfaces import IPortletAssignmentMapping
 from plone.portlets.interfaces import IPortletManager
 from plone.resource.interfaces import IResourceDirectory
+from Products.CMFPlone.browser.icons import IconsView
 from Products.CMFPlone.resources.browser.resource import update_resource_registry_mtime
 from unittest import mock
 from zope.component import getMultiAdapter
@@ -199,3 +201,63 @@ class TestBundleHash(RenderCostTestCase):
         with mock.patch.object(webresource, "get_resource", side_effect=stock) as read:
             self.get(url)
             self.assertIn("++plone++kagoshima.saiyo/saiyo.js", [call.args[1] for call in read.call_args_list])
+
+
+class TestIconMarkup(RenderCostTestCase):
+    def setUp(self):
+        super().setUp()
+        icons.clear()
+        self.resolver = getMultiAdapter((self.portal, self.portal.REQUEST), name="iconresolver")
+
+    def tag_reading_files(self, *args):
+        with mock.patch.object(
+            IconsView, "_iconfile", autospec=True, side_effect=IconsView._iconfile
+        ) as read:
+            markup = self.resolver.tag(*args)
+        return markup, read.call_count
+
+    def test_svg_read_once_same_markup_and_a_registry_change_names_the_new_file(self):
+        first, reads = self.tag_reading_files("contenttype/folder", "icon-x", "フォルダー")
+        self.assertEqual(reads, 1)
+        self.assertTrue(first.startswith("<svg"), first[:80])
+        self.assertIn("icon-x", first)
+        self.assertIn("<title>&#12501;&#12457;&#12523;&#12480;&#12540;</title>", first)  # フォルダー
+        again, reads = self.tag_reading_files("contenttype/folder", "icon-x", "フォルダー")
+        self.assertEqual((again, reads), (first, 0))
+        self.assertEqual(again, icons._stock_tag(self.resolver, "contenttype/folder", "icon-x", "フォルダー"))
+        # another class or title is other markup
+        other, reads = self.tag_reading_files("contenttype/folder", "icon-y", "")
+        self.assertEqual(reads, 1)
+        self.assertNotIn("icon-x", other)
+
+        api.portal.set_registry_record("plone.icon.contenttype/folder", "++plone++icons/file-earmark.svg")
+        changed, reads = self.tag_reading_files("contenttype/folder", "icon-x", "フォルダー")
+        self.assertEqual(reads, 1)
+        self.assertNotEqual(changed, first)
+        self.assertEqual(
+            changed, icons._stock_tag(self.resolver, "contenttype/folder", "icon-x", "フォルダー")
+        )
+
+    def test_pages_show_the_kept_icons(self):
+        folder = self.publish(
+            api.content.create(container=self.portal, type="Folder", id="f", title="フォルダー")
+        )
+        self.publish(api.content.create(container=folder, type="Document", id="d", title="ページ"))
+        transaction.commit()
+        url = folder.absolute_url() + "/d"
+        first = self.get(url)
+        with mock.patch.object(
+            IconsView, "_iconfile", autospec=True, side_effect=IconsView._iconfile
+        ) as read:
+            self.assertEqual(self.get(url).count("plone-icon"), first.count("plone-icon"))
+        self.assertGreater(first.count("plone-icon"), 0)
+        self.assertEqual(read.call_count, 0)
+
+    def test_debug_mode_and_images_keep_the_stock_behaviour(self):
+        getConfiguration().debug_mode = True
+        self.tag_reading_files("contenttype/folder")
+        self.assertEqual(self.tag_reading_files("contenttype/folder")[1], 1)
+        getConfiguration().debug_mode = False
+        api.portal.set_registry_record("plone.icon.contenttype/folder", "logo.png")
+        markup, _reads = self.tag_reading_files("contenttype/folder")
+        self.assertEqual(markup, f'<img src="{self.portal.absolute_url()}/logo.png" class="" alt="" />')
