@@ -14,7 +14,10 @@ from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
 from plone import api
 from plone.app.event.browser.formatted_date import FormattedDateProvider
 from plone.app.event.portlets.portlet_events import Assignment as EventsAssignment
+from plone.app.portlets.portlets import navigation
 from plone.app.testing import setRoles
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import TEST_USER_ID
 from plone.app.textfield.value import RichTextValue
 from plone.base.interfaces.resources import OVERRIDE_RESOURCE_DIRECTORY_NAME
@@ -156,6 +159,8 @@ class TestEventsPortlet(RenderCostTestCase):
             self.assertNotIn("採用説明会（鹿児島会場）", html)
 
 
+# From the navigation portlet's opening tag to the end of its list (the theme keeps the markup)
+NAV_PORTLET = re.compile(r'class="[^"]*portletNavigationTree.*?</ul>', re.S)
 BUNDLE = re.compile(r'<script data-bundle="kagoshima-saiyo"[^>]*integrity="([^"]+)"')
 
 
@@ -261,3 +266,62 @@ class TestIconMarkup(RenderCostTestCase):
         api.portal.set_registry_record("plone.icon.contenttype/folder", "logo.png")
         markup, _reads = self.tag_reading_files("contenttype/folder")
         self.assertEqual(markup, f'<img src="{self.portal.absolute_url()}/logo.png" class="" alt="" />')
+
+
+class TestNavigationPortlet(RenderCostTestCase):
+    """The tree is built once per page for visitors; a change of the site shows at once."""
+
+    def setUp(self):
+        super().setUp()
+        self.folder = self.publish(
+            api.content.create(container=self.portal, type="Folder", id="bu", title="部署紹介")
+        )
+        self.publish(api.content.create(container=self.folder, type="Document", id="a", title="土木部の仕事"))
+        transaction.commit()
+        self.url = self.folder.absolute_url() + "/a"
+
+    def visit(self, **kwargs):
+        """(HTML, how many times the navigation tree was built) of one request of the page."""
+        with mock.patch.object(
+            navigation, "buildFolderTree", autospec=True, side_effect=navigation.buildFolderTree
+        ) as build:
+            response = requests.get(self.url, timeout=60, **kwargs)
+        self.assertEqual(response.status_code, 200)
+        return response.text, build.call_count
+
+    def test_built_once_for_visitors_and_fresh_after_changes(self):
+        html, built = self.visit()
+        self.assertGreaterEqual(built, 1)
+        self.assertIn("土木部の仕事", NAV_PORTLET.search(html).group(0))
+        again, built = self.visit()
+        self.assertEqual((again, built), (html, 0))
+
+        # a new page, a retitled page and a page hidden from navigation show at once
+        self.publish(api.content.create(container=self.folder, type="Document", id="b", title="農政部の仕事"))
+        self.folder["a"].title = "土木部の仕事と一日"
+        self.folder["a"].reindexObject()
+        transaction.commit()
+        nav = NAV_PORTLET.search(self.visit()[0]).group(0)
+        self.assertIn("農政部の仕事", nav)
+        self.assertIn("土木部の仕事と一日", nav)
+        self.folder["b"].exclude_from_nav = True
+        self.folder["b"].reindexObject()
+        transaction.commit()
+        self.assertNotIn("農政部の仕事", NAV_PORTLET.search(self.visit()[0]).group(0))
+
+        # a private page is not shown to visitors, and shown once it is published
+        api.content.create(container=self.folder, type="Document", id="c", title="下書きの仕事")
+        transaction.commit()
+        self.assertNotIn("下書きの仕事", NAV_PORTLET.search(self.visit()[0]).group(0))
+        api.content.transition(obj=self.folder["c"], transition="publish")
+        transaction.commit()
+        self.assertIn("下書きの仕事", NAV_PORTLET.search(self.visit()[0]).group(0))
+
+    def test_logged_in_users_get_the_tree_of_their_own_rights(self):
+        api.content.create(container=self.folder, type="Document", id="d", title="職員だけの下書き")
+        transaction.commit()
+        auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+        html, built = self.visit(auth=auth)
+        self.assertIn("職員だけの下書き", NAV_PORTLET.search(html).group(0))
+        self.assertGreaterEqual(self.visit(auth=auth)[1], 1)  # built again: nothing kept for staff
+        self.assertNotIn("職員だけの下書き", NAV_PORTLET.search(self.visit()[0]).group(0))
