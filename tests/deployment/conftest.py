@@ -2,6 +2,9 @@
 
 Every port is free and random; nginx runs from its own rendered nginx.conf (no /etc/nginx);
 PostgreSQL for RelStorage is a private cluster in a temporary folder (tests/support/pg_private.py).
+The RelStorage deployment is two machines on loopback: two deployments rendered from the same
+profile into separate folders (each its own Zope client, var/ and nginx), one PostgreSQL, each
+naming the other's nginx in ``proxy.purge_proxies``.
 The public host accepts only 127.0.0.1 (the stand-in for the prefecture's proxy); the
 editing host only 127.0.0.3 (the stand-in for an office network) and 127.0.0.4/.5 (the
 virtual browser's egress addresses).
@@ -76,11 +79,19 @@ class Deployment:
         return loopback.request(self.https_port, EDIT, path, source=source, **kwargs)
 
 
-def start_deployment(profile: str, base: Path, environ: dict | None = None) -> Deployment:
+def start_deployment(
+    profile: str,
+    base: Path,
+    environ: dict | None = None,
+    overrides: list[str] = (),
+    create_site: bool = True,
+    password: str | None = None,
+) -> Deployment:
+    """Render and start a deployment on free loopback ports (``overrides`` come last and win)."""
     needs_nginx()
-    password = secrets.token_urlsafe(16)
+    password = password or secrets.token_urlsafe(16)
     os.environ["SAIYO_ADMIN_PASSWORD"] = password
-    overrides = [
+    defaults = [
         f"server.port={two_free_ports()}",
         "server.host='127.0.0.1'",
         "cluster.clients=2",
@@ -94,9 +105,9 @@ def start_deployment(profile: str, base: Path, environ: dict | None = None) -> D
         "proxy.worker_processes=1",
         "proxy.certificate=''",
     ]
-    layout = cluster.render(profile, base, overrides, {**os.environ, **(environ or {})})
+    layout = cluster.render(profile, base, [*defaults, *overrides], {**os.environ, **(environ or {})})
     try:
-        assert cluster.start(layout, demo=True) == 0
+        assert cluster.start(layout, create_site=create_site, demo=True) == 0
     except BaseException:
         cluster.stop(layout)
         raise
@@ -127,9 +138,33 @@ def private_postgres():
 
 
 @pytest.fixture(scope="session")
-def relstorage_cluster(tmp_path_factory, private_postgres):
-    base = tmp_path_factory.mktemp("relstorage")
+def two_machines(tmp_path_factory, private_postgres) -> tuple[Deployment, Deployment]:
+    """Two machines of one RelStorage deployment, as 'make cluster PROFILE=relstorage' on each.
+
+    Each has its own folder (etc/, var/), one Zope client and its own nginx (own ports, own
+    cache); both use one PostgreSQL for the ZODB and the shared stores. Each profile lists the
+    other machine's purge endpoint in ``proxy.purge_proxies``. Machine one creates the site and
+    registers the purge endpoints (in the shared ZODB); machine two finds both done.
+    """
     dsn = private_postgres.createdb("saiyo")
-    deployment = start_deployment("relstorage", base, {"SAIYO_PG_DSN": dsn})
-    yield deployment
-    cluster.stop(deployment.layout)
+    purge_ports = (free_port(), free_port())
+
+    def machine(number: int, **kwargs) -> Deployment:
+        other = purge_ports[2 - number]
+        overrides = [
+            "cluster.clients=1",
+            f"proxy.purge_port={purge_ports[number - 1]}",
+            f"proxy.purge_proxies=['http://127.0.0.1:{other}']",
+        ]
+        base = tmp_path_factory.mktemp(f"machine{number}")
+        return start_deployment("relstorage", base, {"SAIYO_PG_DSN": dsn}, overrides, **kwargs)
+
+    one = machine(1)
+    try:
+        two = machine(2, create_site=False, password=one.admin_password)
+    except BaseException:
+        cluster.stop(one.layout)
+        raise
+    yield one, two
+    for each in (two, one):
+        cluster.stop(each.layout)

@@ -1,21 +1,26 @@
-"""Stores every machine shares (issue 19): page views, the audit trail and the jobs in PostgreSQL.
+"""Stores every machine shares (issue 19): page views, the audit trail, the jobs and the purges.
 
-The RelStorage deployment's profile puts the stores in its PostgreSQL server (``[stores]``), and
-its two Zope clients have separate ``var/`` folders, as two machines would: beacons sent to
-both make one total in アクセス集計 on either, edits on both make one 操作履歴, the jobs
-started from both at once run once, and with one client killed the other keeps counting.
-The stores themselves and the SQLite → PostgreSQL migration are tested on the private
-PostgreSQL without Zope.
+Two machines on loopback (the ``two_machines`` fixture): two RelStorage deployments rendered
+from the same profile into separate folders, each with its own Zope client, ``var/`` and nginx,
+one PostgreSQL for the ZODB and the stores (``[stores]``). Beacons sent to both make one total
+in アクセス集計 on either, edits on both make one 操作履歴, the jobs started from both at once
+run once, with one machine's client killed the other keeps serving and counting, and an edit on
+one machine reaches visitors through both nginx (each profile lists the other's purge endpoint in
+``proxy.purge_proxies``). The stores themselves and the SQLite → PostgreSQL migration are tested
+on the private PostgreSQL without Zope.
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from saiyo_backend import config
 from saiyo_backend.instance import server
 from tests.analytics import helpers
 
+import base64
 import csv
 import io
+import json
 import os
 import pytest
 import requests
@@ -170,35 +175,36 @@ def send_beacons(base_url: str, count: int) -> None:
         assert reply.status_code == 204 and reply.headers["X-Pageview"] == "counted", reply.headers
 
 
-def test_two_machines_count_into_one_total_and_one_audit_trail(relstorage_cluster):
-    deployment = relstorage_cluster
-    one, two = deployment.client_url(1), deployment.client_url(2)
-    clients = deployment.layout["clients"]
+def test_two_machines_count_into_one_total_and_one_audit_trail(two_machines):
+    first, second = two_machines
+    one, two = first.client_url(1), second.client_url(1)
+    admin = first.admin
+    clients = [machine.layout["clients"][0] for machine in two_machines]
     assert clients[0]["var"] != clients[1]["var"]  # as on two machines: nothing shared on disk
-    before = helpers.views(helpers.counts(one, deployment.admin), PAGE)
+    assert first.layout["nginx"]["var"] != second.layout["nginx"]["var"]
+    before = helpers.views(helpers.counts(one, admin), PAGE)
 
     send_beacons(one, 3)
     send_beacons(two, 4)
     # One total, whichever machine the administrator asks.
     for url in (one, two):
-        assert helpers.views(helpers.counts(url, deployment.admin), PAGE) == before + 7
+        assert helpers.views(helpers.counts(url, admin), PAGE) == before + 7
     assert not list(Path(clients[1]["var"]).glob("pageviews/*.sqlite"))
 
     for url in (one, two):
         mark = f"共有の操作履歴 {uuid.uuid4().hex[:6]}"
         changed = requests.patch(
-            f"{url}{PAGE}", json={"description": mark}, auth=deployment.admin, timeout=60,
+            f"{url}{PAGE}", json={"description": mark}, auth=admin, timeout=60,
             headers={"Accept": "application/json", "Content-Type": "application/json"},
         )  # fmt: skip
         assert changed.status_code == 204, changed.text
     for url in (one, two):
-        edits = [
-            row for row in audit_rows(url, deployment.admin) if row["操作"] == "編集" and row["パス"] == PAGE
-        ]
+        edits = [row for row in audit_rows(url, admin) if row["操作"] == "編集" and row["パス"] == PAGE]
         assert len(edits) >= 2, edits[:3]
-        assert audit_rows(url, deployment.admin)[:2] == audit_rows(one, deployment.admin)[:2]
+        assert audit_rows(url, admin)[:2] == audit_rows(one, admin)[:2]
 
-    # Machine two's client dies: machine one keeps serving and counting into the same total.
+    # Machine two's client dies: machine one keeps serving (through its own nginx) and counting
+    # into the same total.
     victim = clients[1]
     pid = server.running_pid(server.settings(Path(victim["etc"])))
     os.kill(pid, signal.SIGKILL)
@@ -209,15 +215,102 @@ def test_two_machines_count_into_one_total_and_one_audit_trail(relstorage_cluste
             pass
         with pytest.raises(requests.ConnectionError):
             requests.get(two, timeout=10)
+        fresh = first.public(f"{PAGE}?alive={uuid.uuid4().hex[:6]}", timeout=120)  # not in the cache
+        assert (fresh.status, fresh.headers["x-cache-status"]) == (200, "MISS")
         send_beacons(one, 2)
-        assert helpers.views(helpers.counts(one, deployment.admin), PAGE) == before + 9
+        assert helpers.views(helpers.counts(one, admin), PAGE) == before + 9
     finally:
         if server.running_pid(server.settings(Path(victim["etc"]))) is None:
             assert server.start(Path(victim["etc"]), 120) == 0
-    assert helpers.views(helpers.counts(two, deployment.admin), PAGE) == before + 9
+    assert helpers.views(helpers.counts(two, admin), PAGE) == before + 9
 
 
-def run_on_both(deployment, *command) -> list[subprocess.CompletedProcess]:
+# A generous limit for an event that must happen on a busy machine; far below the lifetime the
+# purge test gives cached pages, so only a purge can bring a change within it.
+EVENT_LIMIT = 120.0
+ITEM_VIEW_LIFETIME = "plone.app.caching.moderateCaching.plone.content.itemView.smaxage"
+PURGE_PROXIES = "plone.cachepurging.interfaces.ICachePurgingSettings.cachingProxies"
+JSON = {"Accept": "application/json", "Content-Type": "application/json"}
+
+
+def wait_for(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return predicate()
+
+
+def set_registry(url: str, admin, values: dict) -> None:
+    changed = requests.patch(f"{url}/@registry", json=values, headers=JSON, auth=admin, timeout=60)
+    assert changed.status_code == 204, changed.text
+
+
+def test_an_edit_on_one_machine_reaches_visitors_through_both_nginx(two_machines):
+    from saiyo_backend.zope.configure_caching import purge_urls
+
+    first, second = two_machines
+    url, admin = first.client_url(1), first.admin
+    # Each machine's profile names its own nginx and the other's: the same two endpoints,
+    # registered (in the shared ZODB) for every Zope client of both machines.
+    endpoints = set(purge_urls(first.layout["proxy"]))
+    assert len(endpoints) == 2 and set(purge_urls(second.layout["proxy"])) == endpoints
+    registered = requests.get(f"{url}/@registry/{PURGE_PROXIES}", headers=JSON, auth=admin, timeout=60)
+    assert set(registered.json()) == endpoints, registered.text
+
+    # Pages stay 10 minutes in nginx during this test: a change that shows within EVENT_LIMIT
+    # was brought by a purge, not by the cached copy running out.
+    lifetime = requests.get(f"{url}/@registry/{ITEM_VIEW_LIFETIME}", headers=JSON, auth=admin, timeout=60)
+    set_registry(url, admin, {ITEM_VIEW_LIFETIME: 600})
+    page_id = f"setsumeikai-{uuid.uuid4().hex[:6]}"
+    path = f"/news/{page_id}"
+    try:
+        created = requests.post(
+            f"{url}/news", json={"@type": "News Item", "id": page_id, "title": "業務説明会のお知らせ"},
+            headers=JSON, auth=admin, timeout=60,
+        )  # fmt: skip
+        assert created.status_code == 201, created.text
+        published = requests.post(
+            f"{url}{path}/@workflow/publish", json={}, headers=JSON, auth=admin, timeout=60
+        )
+        assert published.status_code == 200, published.text
+        # A visitor through each machine's nginx: the page is stored in both caches.
+        for machine in two_machines:
+            assert machine.public(path, timeout=120).status == 200
+            cached = machine.public(path)
+            assert cached.headers["x-cache-status"] == "HIT", cached.headers
+            assert "s-maxage=600" in cached.headers["cache-control"], cached.headers
+            assert "業務説明会のお知らせ" in cached.text
+
+        # An editor changes the page on machine two, through its editing host as staff do.
+        title = f"業務説明会の日程を変更しました {uuid.uuid4().hex[:6]}"
+        token = base64.b64encode(f"admin:{first.admin_password}".encode()).decode()
+        changed = second.edit(
+            path, method="PATCH", body=json.dumps({"title": title}).encode(),
+            headers={**JSON, "Authorization": f"Basic {token}"},
+        )  # fmt: skip
+        assert changed.status == 204, changed.text
+        started = time.monotonic()
+
+        def refreshed(machine) -> bool:
+            reply = machine.public(path)
+            return reply.headers.get("x-cache-status") == "HIT" and title in reply.text
+
+        # Both caches hold the new page (HIT: stored by the purge's refresh, not passed through).
+        for number, machine in enumerate(two_machines, 1):
+            purges = Path(machine.layout["nginx"]["var"]) / "log" / "saiyo-purge.log"
+            assert wait_for(partial(refreshed, machine), EVENT_LIMIT), (
+                f"machine {number}'s nginx still serves the old page; its purge log ends with:\n"
+                + "".join(purges.read_text().splitlines(keepends=True)[-5:])
+            )
+        print(f"edit visible through both nginx after {time.monotonic() - started:.1f} s")
+    finally:
+        set_registry(url, admin, {ITEM_VIEW_LIFETIME: lifetime.json()})
+        requests.delete(f"{url}{path}", headers=JSON, auth=admin, timeout=60)
+
+
+def run_on_both(machines, *command) -> list[subprocess.CompletedProcess]:
     """The same job started on both clients at the same moment (as two machines' timers do)."""
     start = threading.Barrier(2)
 
@@ -228,22 +321,21 @@ def run_on_both(deployment, *command) -> list[subprocess.CompletedProcess]:
         )
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(run, deployment.layout["clients"]))
+        return list(pool.map(run, [machine.layout["clients"][0] for machine in machines]))
 
 
-def test_the_jobs_started_on_both_machines_at_once_run_once(relstorage_cluster, tmp_path):
-    deployment = relstorage_cluster
+def test_the_jobs_started_on_both_machines_at_once_run_once(two_machines, tmp_path):
     # The schedule runs once per minute of the timer: start both well inside one minute.
     while time.localtime().tm_sec > 45:
         time.sleep(1)
-    results = run_on_both(deployment, "schedule")
+    results = run_on_both(two_machines, "schedule")
     outputs = [result.stdout + result.stderr for result in results]
     assert [result.returncode for result in results] == [0, 0], outputs
     assert sum("scheduled publishing:" in output for output in outputs) == 1, outputs
     assert sum("skipped" in output for output in outputs) == 1, outputs
 
     month = f"20{uuid.uuid4().int % 90 + 10}-0{uuid.uuid4().int % 9 + 1}"  # a month no other run wrote
-    results = run_on_both(deployment, "report", "--month", month, "--output", str(tmp_path))
+    results = run_on_both(two_machines, "report", "--month", month, "--output", str(tmp_path))
     outputs = [result.stdout + result.stderr for result in results]
     assert [result.returncode for result in results] == [0, 0], outputs
     assert sum("page views of" in output for output in outputs) == 1, outputs
