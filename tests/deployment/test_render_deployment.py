@@ -2,6 +2,7 @@
 
 from saiyo_backend import cluster
 from tests.deployment.conftest import needs_nginx
+from tests.support.throwaway import free_port
 
 import pytest
 import subprocess
@@ -49,3 +50,33 @@ def test_relstorage_clients_use_postgresql(tmp_path):
     assert "dsn dbname=saiyo host=db.internal" in conf
     assert layout["storage"]["dsn"] == "dbname=saiyo host=db.internal"
     assert "dsn dbname=saiyo host=db.internal" in (tmp_path / "etc" / "zodbpack.conf").read_text()
+
+
+def test_each_machines_nginx_accepts_purges_from_the_other_machines(tmp_path):
+    # Machine two of two (docs/operations/scale-out.md): its purge endpoint on the internal
+    # network (127.0.0.12 here: nginx -t binds it), open to its own clients and to machine one's
+    # (10.0.0.11); machine one's endpoint is registered next to its own.
+    needs_nginx()
+    port = free_port()
+    overrides = [
+        "proxy.http_port=18080",
+        "proxy.https_port=18443",
+        "proxy.purge_listen='127.0.0.12'",
+        f"proxy.purge_port={port}",
+        "proxy.purge_allow=['10.0.0.11', '127.0.0.1']",
+        "proxy.purge_proxies=['http://10.0.0.11:8090']",
+    ]
+    layout = cluster.render("relstorage", tmp_path, overrides)
+    checked = subprocess.run(cluster.nginx_command(layout, "-t"), capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    site = (tmp_path / "etc" / "nginx" / "saiyo.conf").read_text()
+    purge = site[site.index(f"listen 127.0.0.12:{port};") :]
+    rules = [line.strip() for line in purge[: purge.index("location")].splitlines()]
+    assert [rule for rule in rules if rule.startswith(("allow", "deny"))] == [
+        "allow 127.0.0.1;",
+        "allow 10.0.0.11;",
+        "deny all;",
+    ]
+    from saiyo_backend.zope.configure_caching import purge_urls
+
+    assert purge_urls(layout["proxy"]) == (f"http://127.0.0.12:{port}", "http://10.0.0.11:8090")
