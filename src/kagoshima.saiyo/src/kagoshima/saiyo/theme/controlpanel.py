@@ -2,6 +2,7 @@
 
 from kagoshima.saiyo.theme.interfaces import IDisplaySettings
 from kagoshima.saiyo.theme.interfaces import REGISTRY_PREFIX
+from kagoshima.saiyo.theme.keyvisual import KeyVisualForm
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
 from plone.z3cform import layout
@@ -18,3 +19,5 @@ class DisplaySettingsForm(RegistryEditForm):
 
 
 DisplaySettingsView = layout.wrap_form(DisplaySettingsForm, ControlPanelFormWrapper)
+
+KeyVisualView = layout.wrap_form(KeyVisualForm, ControlPanelFormWrapper)

@@ -13,6 +13,7 @@ from kagoshima.saiyo.content import exam_status
 from kagoshima.saiyo.dates import to_tokyo
 from kagoshima.saiyo.dates import TOKYO
 from kagoshima.saiyo.dates import wareki
+from kagoshima.saiyo.theme.keyvisual import key_visual
 from kagoshima.saiyo.theme.phrases import phrase_html
 from kagoshima.saiyo.theme.settings import display_setting
 from plone import api
@@ -44,6 +45,10 @@ class TopBlock(ViewletBase):
 
     def setting(self, name):
         return display_setting(name)
+
+    def key_visual(self):
+        """The administrators' key visual (keyvisual.py), or None for the drawn default."""
+        return key_visual(api.portal.get(), self.request)
 
     def phrases(self, name):
         """A text setting with <wbr> between its Japanese phrases (phrases.py)."""
