@@ -67,7 +67,7 @@ class IExamsTile(ITileHeading):
     audiences.description = "選んだ対象者向けの試験だけを表示します。選ばなければすべて。"
     statuses = schema.List(
         title="状態",
-        description="表示する試験の状態。選ばなければ「受付中」と「受付前」。",
+        description="表示する試験の状態。選ばなければ「受付中」「受付前」「準備中」。",
         value_type=schema.Choice(vocabulary="kagoshima.saiyo.ExamStatuses"),
         required=False,
         default=[],
