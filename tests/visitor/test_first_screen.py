@@ -3,9 +3,15 @@ of every page type starts within the first 200 px; the utility bar is one compac
 reader panel opens only from its 読み上げ link, which keyboard users reach and which moves the
 focus into the panel."""
 
+from PIL import Image
 from tests.visitor.pages import open_page
 from tests.visitor.pages import PAGES
+from tests.visitor.pages import run_axe
 from tests.visitor.pages import visitor
+
+import base64
+import io
+import requests
 
 
 PHONE = (390, 844)
@@ -54,3 +60,59 @@ def test_reader_panel_shown_at_once_on_a_wide_screen(plone, chromium):
     with visitor(chromium, 1280, 900) as page:
         open_page(page, plone, "page")
         assert page.locator("#saiyo-reader").is_visible()
+
+
+def test_administrators_key_visual_on_a_phone_keeps_its_focal_point(plone, chromium):
+    """サイト設定 → トップページのキービジュアル (here through the REST API, the same fields): the photo
+    replaces the drawn default with its alt text, cropped on a phone around the chosen 写真の中心."""
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1000), (40, 110, 170)).save(out, "JPEG")
+    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    photo = {
+        "data": base64.b64encode(out.getvalue()).decode(),
+        "encoding": "base64",
+        "filename": "sakurajima.jpg",
+        "content-type": "image/jpeg",
+    }
+    alt = "桜島を背に橋の点検をする職員"
+    answer = requests.patch(
+        plone.url + "/++api++",
+        auth=plone.admin,
+        headers=headers,
+        timeout=60,
+        json={"key_visual_image": photo, "key_visual_alt": alt, "key_visual_focus": "right"},
+    )
+    assert answer.status_code == 204, answer.text
+    try:
+        with visitor(chromium, *PHONE) as page:
+            page.goto(plone.url + "/", wait_until="load")
+            image = page.locator(".saiyo-hero img")
+            assert image.get_attribute("alt") == alt
+            assert "@@images/key_visual_image" in image.get_attribute("srcset")
+            shown = image.evaluate(
+                "img => ({position: getComputedStyle(img).objectPosition, fit: getComputedStyle(img).objectFit,"
+                " loaded: img.complete && img.naturalWidth > 0, ratio: img.clientWidth / img.clientHeight})"
+            )
+            assert shown["loaded"] and shown["fit"] == "cover" and shown["position"] == "100% 50%", shown
+            assert abs(shown["ratio"] - 16 / 9) < 0.05, shown  # cropped, so the focal point matters
+            assert page.locator(".saiyo-hero svg").count() == 0
+            assert run_axe(page) == []
+            page.emulate_media(media="print")
+            assert not image.is_visible()  # the print layout keeps the text, not the photo
+            page.emulate_media(media="screen")
+            assert (
+                page.evaluate("Math.round(document.querySelector('h1').getBoundingClientRect().top)")
+                <= FIRST_SCREEN
+            )
+    finally:
+        restored = requests.patch(
+            plone.url + "/++api++",
+            auth=plone.admin,
+            headers=headers,
+            timeout=60,
+            json={"key_visual_image": None, "key_visual_alt": None},
+        )
+        assert restored.status_code == 204, restored.text
+    with visitor(chromium, *PHONE) as page:
+        page.goto(plone.url + "/", wait_until="load")
+        assert page.locator(".saiyo-hero img").count() == 0 and page.locator(".saiyo-hero svg").count() == 1
