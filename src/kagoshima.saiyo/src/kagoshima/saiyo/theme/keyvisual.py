@@ -9,6 +9,7 @@ write the fields, through the form, the site's edit form or the REST API alike. 
 image the top page keeps its drawn default.
 """
 
+from Acquisition import aq_base
 from kagoshima.saiyo.security.uploads import extension
 from plone import api
 from plone.autoform import directives
@@ -20,6 +21,7 @@ from plone.supermodel import model
 from z3c.form import button
 from z3c.form import field
 from z3c.form import form
+from z3c.form.interfaces import NOT_CHANGED
 from zope import schema
 from zope.interface import Invalid
 from zope.interface import invariant
@@ -132,6 +134,8 @@ class IKeyVisual(model.Schema):
     @invariant
     def alt_with_image(data):
         image = getattr(data, "key_visual_image", None)
+        if image is NOT_CHANGED:  # the form's 既存画像を保持: the stored image stays
+            image = getattr(aq_base(getattr(data, "__context__", None)), "key_visual_image", None)
         alt = (getattr(data, "key_visual_alt", None) or "").strip()
         if image is not None and INamed.providedBy(image) and image.getSize() and not alt:
             logger.warning("refused key visual settings: an image without alt text")

@@ -177,14 +177,16 @@ class TestForm(unittest.TestCase):
         manager = getGlobalSiteManager()
         original = manager.queryUtility(IPurger)
         manager.registerUtility(purger, IPurger)
-        try:
-            self.submit(
-                self.browser("kanri"), picture(), "sakurajima.png", "桜島を背に橋の点検をする職員", "right"
-            )
-        finally:
+
+        def restore():
             manager.unregisterUtility(purger, IPurger)
             if original is not None:
                 manager.registerUtility(original, IPurger)
+
+        self.addCleanup(restore)
+        self.submit(
+            self.browser("kanri"), picture(), "sakurajima.png", "桜島を背に橋の点検をする職員", "right"
+        )
         self.assertIn("http://127.0.0.1:9999/plone", [url.rstrip("/") for url in purger.urls])
         transaction.begin()
         portal = self.layer["app"].plone
@@ -201,6 +203,24 @@ class TestForm(unittest.TestCase):
         self.assertFalse(lxml.html.fromstring(page.contents).cssselect(".saiyo-hero svg"))
         page.open(img.get("src"))
         self.assertEqual(page.headers["Content-Type"], "image/png")
+        # A visitor's top page writes nothing: the scales were made when it was saved.
+        before = self.app._p_jar.db().lastTransaction()
+        Browser(self.app).open(f"{portal.absolute_url()}/@@saiyo-top")
+        self.assertEqual(self.app._p_jar.db().lastTransaction(), before)
+
+        # Keeping the image while emptying its alt text is refused as well.
+        browser = self.browser("kanri")
+        browser.open(f"{portal.absolute_url()}/@@saiyo-key-visual")
+        browser.getControl(name="form.widgets.key_visual_image.action").value = ["nochange"]
+        browser.getControl(name="form.widgets.key_visual_alt").value = ""
+        browser.getControl(name="form.buttons.save").click()
+        self.assertIn(keyvisual.ALT_MESSAGE, browser.contents)
+        # Removing the image brings the drawn default back.
+        browser.getControl(name="form.widgets.key_visual_image.action").value = ["remove"]
+        browser.getControl(name="form.buttons.save").click()
+        page.open(f"{portal.absolute_url()}/@@saiyo-top")
+        hero = lxml.html.fromstring(page.contents).cssselect(".saiyo-hero")[0]
+        self.assertEqual((hero.cssselect("img"), len(hero.cssselect("svg"))), ([], 1))
 
     def test_bad_input_gets_a_japanese_message_and_nothing_is_stored(self):
         browser = self.browser("kanri")
