@@ -76,7 +76,8 @@ class TestUninstall(unittest.TestCase):
 
     def test_types_and_behavior_removed(self):
         types = api.portal.get_tool("portal_types")
-        plones = ("Event", "File", "Link")  # Plone's own types: they stay, without our behaviours
+        # Plone's own types: they stay, without our behaviours
+        plones = ("Event", "File", "Link", "Plone Site")
         for fti in profile_xml("types.xml").iter("object"):
             if fti.get("name") not in plones:
                 self.assertNotIn(fti.get("name"), types.objectIds())
