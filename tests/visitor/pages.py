@@ -23,6 +23,7 @@ PAGES = {
     "interview-list": "/hito/interview",
     "interview": "/hito/interview/gyosei-kt",
     "event": "/event/setsumeikai-kagoshima",
+    "landing": "/tokushu/gijutsu",
     "news-item": "/news/tandai-guide",
     "faq": "/faq",
     "contact": "/contact",

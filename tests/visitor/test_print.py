@@ -1,10 +1,13 @@
 """Printing: A4 portrait, content only, link targets printed, nothing wider than the printable area."""
 
+from pypdf import PdfReader
 from tests.visitor.pages import open_page
 from tests.visitor.pages import PAGES
 from tests.visitor.pages import ROOT
 from tests.visitor.pages import visitor
+from unicodedata import normalize
 
+import io
 import re
 
 
@@ -66,3 +69,19 @@ def test_print_hides_navigation_and_prints_link_targets(plone, chromium):
         link = links.first
         after = link.evaluate("a => getComputedStyle(a, '::after').content")
         assert link.get_attribute("href") in after
+
+
+def test_faq_answers_are_printed_and_closed_again(plone, chromium):
+    """よくある質問 opens as <details>: a printout of /faq and of a landing page's FAQ tile has the
+    answers, and the questions the visitor had closed are closed again after printing."""
+    with visitor(chromium) as page:
+        for name in ("faq", "landing"):
+            open_page(page, plone, name)
+            answers = page.locator("#content details .saiyo-faq__answer")
+            assert answers.count() > 0, f"{name}: no question opens as <details>"
+            first = "".join(answers.first.text_content().split())[:20]
+            pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+            # NFKC: the PDF's text layer names some kanji by their radical code points (⽬ for 目).
+            printed = normalize("NFKC", "".join("".join(p.extract_text().split()) for p in pdf.pages))
+            assert normalize("NFKC", first) in printed, f"{name}: the answer «{first}» is not printed"
+            assert page.locator("#content details[open]").count() == 0, f"{name}: left open after printing"

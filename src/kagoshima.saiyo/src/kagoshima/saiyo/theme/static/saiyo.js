@@ -106,6 +106,17 @@
     });
   }
 
+  /* Printing: the answers of よくある質問 (closed <details> on /faq and in the landing pages' FAQ
+     tile) are printed too; the ones the visitor had closed close again afterwards. */
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    var closed = document.querySelectorAll("details:not([open])");
+    for (var i = 0; i < closed.length; i++) { closed[i].open = true; openedForPrint.push(closed[i]); }
+  });
+  window.addEventListener("afterprint", function () {
+    while (openedForPrint.length) { openedForPrint.pop().open = false; }
+  });
+
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); }
   else { init(); }
 })();
