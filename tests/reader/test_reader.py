@@ -280,3 +280,29 @@ def test_reader_bundle_is_small_and_deferred(plone, chromium, reader_page):
     )
     assert external == []
     page.context.close()
+
+
+def test_reads_a_landing_page_tile_by_tile(plone, chromium):
+    """A Mosaic landing page (/tokushu/gijutsu) is read like any page: the title first, then each
+    tile's heading before its content, in the order of the page, and nothing outside the content."""
+    page = open_page(chromium, f"{plone.url}/tokushu/gijutsu")
+    try:
+        headings = [
+            " ".join(text.split()) for text in page.locator("#content .saiyo-tile h2").all_text_contents()
+        ]
+        assert len(headings) >= 4, f"the landing page shows too few tiles: {headings}"
+        exam = (
+            page.locator("#content .saiyo-tile--exams .saiyo-exam-card__title").first.text_content().strip()
+        )
+        page.get_by_role("button", name="読み上げる").click()
+        wait_status(page, "最後まで読み上げました")
+        texts = [" ".join(entry["text"].split()) for entry in spoken(page)]
+        assert texts[0] == page.locator("h1").first.text_content().strip()
+        positions = [texts.index(heading) for heading in headings]
+        assert positions == sorted(positions), "the tiles are not read in the order of the page"
+        exam_heading = page.locator("#content .saiyo-tile--exams h2").first.text_content().strip()
+        assert texts.index(exam) > texts.index(exam_heading)
+        assert not any("ログイン" in text for text in texts)
+        assert not page.errors
+    finally:
+        page.context.close()
