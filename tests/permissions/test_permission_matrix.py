@@ -49,6 +49,7 @@ ACTIONS = [
     ("list_users", "ユーザー一覧 GET @users"),
     ("add_user", "ユーザー追加 POST @users"),
     ("settings", "サイト設定の変更"),
+    ("key_visual", "トップページのキービジュアルの変更"),
 ]
 NEVER = "....."
 EXPECTED = {
@@ -69,6 +70,7 @@ EXPECTED = {
     "list_users": {SITE: "....o"},
     "add_user": {SITE: "....o"},
     "settings": {SITE: "....o"},
+    "key_visual": {SITE: "....o"},
 }
 # Actions after which their item is no longer in its state (or gone, or locked).
 CONSUMING = {"delete", "submit", "withdraw", "publish", "reject", "retract", "expire", "checkout", "checkin"}
@@ -198,6 +200,9 @@ class Matrix:
                 ).status_code
                 == 204
             )
+        if action == "key_visual":
+            form = self.call("GET", f"{site}/@@saiyo-key-visual", auth, allow_redirects=False)
+            return form.status_code == 200 and "form.widgets.key_visual_image" in form.text
         raise ValueError(action)
 
 
