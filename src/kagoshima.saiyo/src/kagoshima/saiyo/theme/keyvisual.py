@@ -1,7 +1,7 @@
 """The top page's key visual: an image administrators replace at サイト設定 → トップページのキービジュアル.
 
 The image, its alt text and its focal point are fields of the site root (the behavior
-``kagoshima.saiyo.keyvisual`` on the Plone Site type), so Plone's ``@@images`` serves its
+``kagoshima.saiyo.top_key_visual`` on the Plone Site type), so Plone's ``@@images`` serves its
 scales with a srcset like every other image, saving it notifies ``IObjectModifiedEvent``
 (scales made at once by ``scales.py``, the top page purged from the proxy by
 plone.app.caching) and only holders of ``Plone Site Setup: Site`` (administrators) may
@@ -99,7 +99,7 @@ def no_focus(context):
 
 @provider(IFormFieldProvider)
 class IKeyVisual(model.Schema):
-    """Fields of the site root (behavior ``kagoshima.saiyo.keyvisual``)."""
+    """Fields of the site root (behavior ``kagoshima.saiyo.top_key_visual``)."""
 
     key_visual_image = NamedBlobImage(
         title="キービジュアルの画像",

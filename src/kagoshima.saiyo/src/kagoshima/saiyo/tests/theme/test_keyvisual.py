@@ -68,7 +68,7 @@ class TestInstalled(unittest.TestCase):
 
     def test_site_root_has_the_fields_and_the_control_panel(self):
         fti = api.portal.get_tool("portal_types")["Plone Site"]
-        self.assertIn("kagoshima.saiyo.keyvisual", fti.behaviors)
+        self.assertIn("kagoshima.saiyo.top_key_visual", fti.behaviors)
         self.assertTrue(keyvisual.IKeyVisual.providedBy(self.portal))
         ids = [action.getId() for action in api.portal.get_tool("portal_controlpanel").listActions()]
         self.assertIn("saiyo-key-visual", ids)
@@ -114,10 +114,10 @@ class TestInstalled(unittest.TestCase):
         from kagoshima.saiyo.upgrades import v20261204017
 
         fti = api.portal.get_tool("portal_types")["Plone Site"]
-        fti.behaviors = tuple(name for name in fti.behaviors if name != "kagoshima.saiyo.keyvisual")
+        fti.behaviors = tuple(name for name in fti.behaviors if name != "kagoshima.saiyo.top_key_visual")
         api.portal.get_tool("portal_controlpanel").unregisterConfiglet("saiyo-key-visual")
         v20261204017.upgrade()
-        self.assertIn("kagoshima.saiyo.keyvisual", fti.behaviors)
+        self.assertIn("kagoshima.saiyo.top_key_visual", fti.behaviors)
         ids = [action.getId() for action in api.portal.get_tool("portal_controlpanel").listActions()]
         self.assertIn("saiyo-key-visual", ids)
 
