@@ -11,6 +11,7 @@ from saiyo_backend.devtools import manuals
 
 import pytest
 import re
+import threading
 import time
 
 
@@ -80,6 +81,29 @@ def test_controls_named_in_a_caption_are_named_in_the_manual_text():
                 assert f"「{label}」" in text or label in text, (stem, key, label)
 
 
+def in_own_thread(function, *args, **kwargs):
+    """Run ``function`` in a thread of its own and return its result or raise its exception.
+
+    The journeys drive Chromium with Playwright's sync API, which refuses to start inside a
+    running asyncio loop, and the session's shared ``chromium`` fixture keeps one running in the
+    test thread once any browser test has used it.
+    """
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = function(*args, **kwargs)
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def test_a_step_that_cannot_be_performed_fails_loudly(plone, tmp_path):
     broken = journeys.Journey(
         "broken",
@@ -96,7 +120,7 @@ def test_a_step_that_cannot_be_performed_fails_loudly(plone, tmp_path):
     with pytest.raises(
         journeys.JourneyFailed, match=r"journey 'broken' step 2 \(gone: なくなったボタンを押す\)"
     ):
-        journeys.capture(plone.url, plone.admin, tmp_path, [broken], log=lambda _: None)
+        in_own_thread(journeys.capture, plone.url, plone.admin, tmp_path, [broken], log=lambda _: None)
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +133,7 @@ def small_build(plone, tmp_path_factory):
         for journey in journeys.JOURNEYS
         if journey.name in ("scenario-student", "scenario-disability")
     ]
-    figures = manuals.capture_figures(folder, plone.url, plone.admin, chosen)
+    figures = in_own_thread(manuals.capture_figures, folder, plone.url, plone.admin, chosen)
     figures.update(manuals.draw_diagrams(folder))
     source = folder / "small.md"
     markers = "\n\n".join(f"<!-- figure: {key} -->" for key in figures)
