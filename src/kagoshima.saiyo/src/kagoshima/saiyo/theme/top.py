@@ -2,7 +2,8 @@
 
 Each block draws live from the catalog, so nothing on the top page is edited by hand
 when an exam opens or news is published. The texts come from 採用サイトの表示設定;
-order and visibility of the blocks from @@manage-viewlets (Plone's own screen).
+order and visibility of the blocks from the profile (viewlets.xml): Plone's @@manage-viewlets
+does not show managers rendered inside a view template such as this one.
 """
 
 from datetime import datetime
