@@ -422,6 +422,13 @@ ADMINISTRATOR = Journey(
             path="/@@saiyo-display-settings",
             highlight="#content form .field",
         ),
+        Step(
+            "admin-top-blocks",
+            "トップページのアドレスの末尾に /@@manage-top-blocks を付けて開き、ブロックを矢印で上下に動かすか「隠す」を押す",
+            "トップページのブロックの並べ替えの画面。ブロックごとの枠に上下の矢印と「隠す」があり、最初のブロックの枠が赤枠で囲まれている",
+            path="/@@manage-top-blocks",
+            highlight=".managedViewlets .viewlet",
+        ),
     ],
 )
 

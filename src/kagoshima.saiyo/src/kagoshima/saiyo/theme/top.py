@@ -2,8 +2,9 @@
 
 Each block draws live from the catalog, so nothing on the top page is edited by hand
 when an exam opens or news is published. The texts come from 採用サイトの表示設定;
-order and visibility of the blocks from the profile (viewlets.xml): Plone's @@manage-viewlets
-does not show managers rendered inside a view template such as this one.
+order and visibility of the blocks: first from the profile (viewlets.xml), then as
+administrators arrange them in @@manage-top-blocks (Plone's own controls; Plone's
+@@manage-viewlets does not show a manager rendered inside a view's template).
 """
 
 from datetime import datetime
@@ -19,7 +20,12 @@ from kagoshima.saiyo.theme.phrases import phrase_html
 from kagoshima.saiyo.theme.settings import display_setting
 from plone import api
 from plone.app.layout.viewlets import ViewletBase
+from plone.app.viewletmanager.interfaces import IViewletManagementView
+from plone.app.viewletmanager.manager import ManageViewlets
+from plone.app.viewletmanager.manager import OrderedViewletManager
 from Products.Five.browser import BrowserView
+from zope.interface import alsoProvides
+from zope.interface import noLongerProvides
 
 
 MAX_EXAMS = 6
@@ -127,3 +133,47 @@ class TopView(BrowserView):
         self.request.set("disable_plone.leftcolumn", True)
         self.request.set("disable_plone.rightcolumn", True)
         return self.index()
+
+
+class TopBlocksManager(OrderedViewletManager):
+    """The top page's blocks; in @@manage-top-blocks with Plone's controls to arrange them.
+
+    plone.app.viewletmanager shows its controls when the view provides
+    ``IViewletManagementView``; @@manage-top-blocks provides it only while this manager
+    renders (the toolbar, header and footer stay as they are), and the controls' links, which
+    Plone writes to ``@@manage-viewlets`` (Manage portal, which administrators do not have, and
+    a page that cannot show this manager), lead back to @@manage-top-blocks.
+    """
+
+    def render(self):
+        view = self.__parent__
+        if not isinstance(view, ManageTopBlocks):
+            return super().render()
+        alsoProvides(view, IViewletManagementView)
+        try:
+            html = super().render()
+        finally:
+            noLongerProvides(view, IViewletManagementView)
+        return html.replace("/@@manage-viewlets?", "/@@manage-top-blocks?")
+
+
+class ManageTopBlocks(TopView):
+    """@@manage-top-blocks: the top page with controls to reorder, hide and show its blocks.
+
+    The changes are Plone's own (``ManageViewlets``: the viewlet settings storage, CSRF token
+    in every link); only the page they return to is this one.
+    """
+
+    _getOrder = ManageViewlets._getOrder
+    show = ManageViewlets.show
+    hide = ManageViewlets.hide
+    moveAbove = ManageViewlets.moveAbove
+    moveBelow = ManageViewlets.moveBelow
+
+    def __call__(self):
+        self.request.set("disable_plone.leftcolumn", True)
+        self.request.set("disable_plone.rightcolumn", True)
+        result = ManageViewlets.__call__(self)
+        if self.request.response.getStatus() in (301, 302, 303):
+            self.request.response.redirect(f"{self.context.absolute_url()}/@@manage-top-blocks")
+        return result
