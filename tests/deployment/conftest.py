@@ -138,6 +138,17 @@ def private_postgres():
 
 
 @pytest.fixture(scope="session")
+def relstorage_cluster(tmp_path_factory, private_postgres):
+    """One RelStorage deployment with two Zope clients behind one nginx (the failover and
+    backup tests' machine; the two-machine tests use ``two_machines``)."""
+    base = tmp_path_factory.mktemp("relstorage")
+    dsn = private_postgres.createdb("saiyo_cluster")
+    deployment = start_deployment("relstorage", base, {"SAIYO_PG_DSN": dsn})
+    yield deployment
+    cluster.stop(deployment.layout)
+
+
+@pytest.fixture(scope="session")
 def two_machines(tmp_path_factory, private_postgres) -> tuple[Deployment, Deployment]:
     """Two machines of one RelStorage deployment, as 'make cluster PROFILE=relstorage' on each.
 
