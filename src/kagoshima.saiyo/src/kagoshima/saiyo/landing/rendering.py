@@ -10,6 +10,8 @@ the URL exactly as plone.tiles decodes them) and puts the HTML in that cache. Ot
 """
 
 from AccessControl.security import checkPermission
+from kagoshima.saiyo.landing import cost
+from kagoshima.saiyo.landing.cost import published_context
 from plone.app.blocks.utils import _get_request_cache
 from plone.app.blocks.utils import TILE_RESOLVE_CACHE_KEY
 from plone.tiles.data import decode
@@ -37,12 +39,6 @@ def form_of(query: str) -> dict:
         else:
             form[name] = value
     return form
-
-
-def published_context(request):
-    """The content item whose page is being rendered (the published view's context)."""
-    published = request.get("PUBLISHED")
-    return getattr(published, "context", published)
 
 
 def render_directly(href: str, request):
@@ -80,7 +76,7 @@ def before_tile_render(event) -> None:
     """Subscriber of plone.app.blocks' IBeforeTileRenderEvent."""
     request = getRequest()
     href = event.tile_href
-    if request is None or f"@@{PREFIX}" not in href:
+    if request is None or cost.cached_tile(href, request) or f"@@{PREFIX}" not in href:
         return
     try:
         html = render_directly(href, request)
