@@ -37,11 +37,13 @@ def post_install(context):
     logger.info("kagoshima.saiyo: default profile applied")
 
 
-# Registry records the add-on defines (its settings, its two bundles): all of them go.
+# Registry records the add-on defines (its settings, its bundles): all of them go. The Japanese
+# labels it gave Mosaic's own records (registry/mosaic_i18n.xml) stay, like the site's language.
 OWN_RECORD_PREFIXES = (
     "kagoshima.saiyo.",
     "plone.bundles/kagoshima-saiyo.",
     "plone.bundles/saiyo-reader.",
+    "plone.bundles/saiyo-mosaic-i18n.",  # the Mosaic editor's Japanese (mosaic_i18n/)
     "plone.app.mosaic.app_tiles.kagoshima_saiyo_",  # the landing-page tiles in the Mosaic editor
 )
 # The add-on's permissions that profiles/default/rolemap.xml sets on the site root.
