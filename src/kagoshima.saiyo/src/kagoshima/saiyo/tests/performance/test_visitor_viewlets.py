@@ -1,0 +1,217 @@
+"""Viewlets kept for visitors (performance/viewlets.py): made once, fresh after an edit, never shown to staff.
+
+Over HTTP against the test's real Zope: the expensive call is counted on the server (same
+process) while a page is requested as a visitor and as a logged-in administrator.
+"""
+
+from App.config import getConfiguration
+from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
+from kagoshima.saiyo.theme.interfaces import REGISTRY_PREFIX
+from kagoshima.saiyo.theme.viewlets import FooterViewlet as SaiyoFooterViewlet
+from plone import api
+from plone.app.layout.viewlets.common import ContentViewsViewlet
+from plone.app.layout.viewlets.common import GlobalSectionsViewlet
+from plone.app.layout.viewlets.common import PathBarViewlet
+from plone.app.testing import setRoles
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
+from plone.app.testing import TEST_USER_ID
+from plone.memoize.ram import global_cache
+from unittest import mock
+
+import re
+import requests
+import transaction
+import unittest
+
+
+GLOBALNAV = re.compile(r'id="portal-globalnav".*?</nav>', re.S)
+BREADCRUMBS = re.compile(r'<nav id="portal-breadcrumbs".*?</nav>', re.S)
+FOOTER = re.compile(r'<footer class="saiyo-footer".*?</footer>', re.S)
+STAFF = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+
+
+class VisitorViewletsTestCase(unittest.TestCase):
+    layer = KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        configuration = getConfiguration()
+        self._debug_mode = configuration.debug_mode
+        configuration.debug_mode = False  # production mode: the caches are on
+        # Each test's database is rolled back afterwards, so a catalog counter can come back with
+        # other content: start every test with an empty RAM cache.
+        global_cache.invalidateAll()
+        self.section = self.publish(
+            api.content.create(container=self.portal, type="Folder", id="bu", title="部署紹介")
+        )
+        self.page = self.publish(
+            api.content.create(container=self.section, type="Document", id="doboku", title="土木部の仕事")
+        )
+        transaction.commit()
+        self.url = self.page.absolute_url()
+
+    def tearDown(self):
+        getConfiguration().debug_mode = self._debug_mode
+        global_cache.invalidateAll()
+
+    def publish(self, obj):
+        if api.content.get_state(obj, default=None) not in (None, "published"):
+            api.content.transition(obj=obj, transition="publish")
+        return obj
+
+    def visit(self, patched, auth=None, url=None):
+        """(HTML, how many times ``patched`` = (class, method name) ran) of one request."""
+        cls, name = patched
+        with mock.patch.object(cls, name, autospec=True, side_effect=getattr(cls, name)) as call:
+            response = requests.get(url or self.url, timeout=60, auth=auth)
+        self.assertEqual(response.status_code, 200)
+        return response.text, call.call_count
+
+
+class TestGlobalSections(VisitorViewletsTestCase):
+    built = (GlobalSectionsViewlet, "render_globalnav")
+
+    def test_built_once_for_visitors_and_fresh_after_changes(self):
+        html, built = self.visit(self.built)
+        self.assertEqual(built, 1)
+        self.assertIn("部署紹介", GLOBALNAV.search(html).group(0))
+        again, built = self.visit(self.built)
+        self.assertEqual(built, 0, "the unchanged global navigation is not built again")
+        self.assertEqual(GLOBALNAV.search(again).group(0), GLOBALNAV.search(html).group(0))
+        # the same HTML on another page of the section
+        self.publish(api.content.create(container=self.section, type="Document", id="nosei", title="農政部"))
+        transaction.commit()
+        self.assertEqual(self.visit(self.built)[1], 1)
+        self.assertEqual(self.visit(self.built, url=self.section["nosei"].absolute_url())[1], 0)
+
+        # a new section, a retitled one and one hidden from navigation show at once
+        self.publish(
+            api.content.create(container=self.portal, type="Folder", id="kyuyo", title="給与・福利厚生")
+        )
+        self.section.title = "部署と仕事"
+        self.section.reindexObject()
+        transaction.commit()
+        nav = GLOBALNAV.search(self.visit(self.built)[0]).group(0)
+        self.assertIn("給与・福利厚生", nav)
+        self.assertIn("部署と仕事", nav)
+        self.portal["kyuyo"].exclude_from_nav = True
+        self.portal["kyuyo"].reindexObject()
+        transaction.commit()
+        self.assertNotIn("給与・福利厚生", GLOBALNAV.search(self.visit(self.built)[0]).group(0))
+
+        # a navigation setting of the registry shows at once
+        api.portal.set_registry_record("plone.generate_tabs", False)
+        transaction.commit()
+        self.assertNotIn("部署と仕事", GLOBALNAV.search(self.visit(self.built)[0]).group(0))
+
+    def test_staff_never_get_the_visitors_html(self):
+        self.visit(self.built)  # kept for visitors
+        api.content.create(container=self.portal, type="Folder", id="shitagaki", title="職員だけの下書き")
+        transaction.commit()
+        html, built = self.visit(self.built, auth=STAFF)
+        self.assertEqual(built, 1)
+        self.assertIn("職員だけの下書き", GLOBALNAV.search(html).group(0))
+        self.assertIn('id="edit-zone"', html)
+        self.assertEqual(self.visit(self.built, auth=STAFF)[1], 1, "nothing is kept for staff")
+        visitor = self.visit(self.built)[0]
+        self.assertNotIn("職員だけの下書き", visitor)
+        self.assertNotIn('id="edit-zone"', visitor)
+
+    def test_debug_mode_renders_every_time(self):
+        getConfiguration().debug_mode = True
+        self.visit(self.built)
+        self.assertEqual(self.visit(self.built)[1], 1)
+
+
+class TestBreadcrumbs(VisitorViewletsTestCase):
+    built = (PathBarViewlet, "update")
+
+    def test_built_once_for_visitors_and_fresh_after_a_parent_changes(self):
+        html, built = self.visit(self.built)
+        self.assertEqual(built, 1)
+        self.assertIn("部署紹介", BREADCRUMBS.search(html).group(0))
+        self.assertEqual(self.visit(self.built)[1], 0)
+
+        # a parent's title changed, even without reindexing, shows at once
+        self.section.title = "部署と仕事"
+        transaction.commit()
+        crumbs = BREADCRUMBS.search(self.visit(self.built)[0]).group(0)
+        self.assertIn("部署と仕事", crumbs)
+        self.assertNotIn("部署紹介", crumbs)
+
+        # the page becomes its folder's default page: the folder's crumb is the last one
+        self.section.setDefaultPage("doboku")
+        transaction.commit()
+        crumbs = BREADCRUMBS.search(self.visit(self.built)[0]).group(0)
+        self.assertNotIn("土木部の仕事", crumbs)
+
+    def test_staff_get_them_fresh(self):
+        self.visit(self.built)
+        html, built = self.visit(self.built, auth=STAFF)
+        self.assertEqual(built, 1)
+        self.assertIn("土木部の仕事", BREADCRUMBS.search(html).group(0))
+        self.assertEqual(self.visit(self.built, auth=STAFF)[1], 1)
+
+
+class TestSiteFooter(VisitorViewletsTestCase):
+    built = (SaiyoFooterViewlet, "update")
+
+    def test_made_once_for_visitors_and_fresh_after_settings_and_actions_change(self):
+        html, built = self.visit(self.built)
+        self.assertEqual(built, 1)
+        self.assertIn("お問い合わせ先", FOOTER.search(html).group(0))
+        self.assertEqual(self.visit(self.built)[1], 0)
+        # the same footer on every page
+        self.assertEqual(self.visit(self.built, url=self.section.absolute_url())[1], 0)
+
+        api.portal.set_registry_record(
+            f"{REGISTRY_PREFIX}.contact_lines", ["鹿児島県人事委員会事務局 総務課"]
+        )
+        transaction.commit()
+        self.assertIn("総務課", FOOTER.search(self.visit(self.built)[0]).group(0))
+
+        self.portal.portal_actions.site_actions.policy.manage_changeProperties(title="サイトの利用について")
+        transaction.commit()
+        footer = FOOTER.search(self.visit(self.built)[0]).group(0)
+        self.assertIn("サイトの利用について", footer)
+        self.assertIn("総務課", footer)
+
+        # an action with a condition of its own, or a URL made from the page, is evaluated on every page
+        policy = self.portal.portal_actions.site_actions.policy
+        policy.manage_changeProperties(available_expr="python:True")
+        transaction.commit()
+        self.assertEqual(self.visit(self.built)[1], 1)
+        self.assertEqual(self.visit(self.built)[1], 1)
+        policy.manage_changeProperties(available_expr="", url_expr="string:${object_url}/policy")
+        transaction.commit()
+        self.assertIn(f'href="{self.url}/policy"', FOOTER.search(self.visit(self.built)[0]).group(0))
+        section = self.visit(self.built, url=self.section.absolute_url())[0]
+        self.assertIn(f'href="{self.section.absolute_url()}/policy"', FOOTER.search(section).group(0))
+
+    def test_staff_get_it_fresh(self):
+        self.visit(self.built)
+        html, built = self.visit(self.built, auth=STAFF)
+        self.assertEqual(built, 1)
+        self.assertIn("お問い合わせ先", FOOTER.search(html).group(0))
+
+
+class TestWorkNobodySees(VisitorViewletsTestCase):
+    def test_hidden_footer_portlets_are_not_rendered_but_can_be_managed(self):
+        html = requests.get(self.url, timeout=60).text
+        self.assertIn('class="saiyo-footer"', html)
+        self.assertNotIn("portletActions", html)
+        self.assertNotIn("Powered by Plone", html)
+        manage = requests.get(self.portal.absolute_url() + "/@@manage-portlets", timeout=60, auth=STAFF)
+        self.assertEqual(manage.status_code, 200)
+        self.assertIn("plone.footerportlets", manage.text)
+
+    def test_toolbar_viewlets_are_updated_only_for_those_who_see_the_toolbar(self):
+        patched = (ContentViewsViewlet, "update")
+        html, updated = self.visit(patched)
+        self.assertEqual(updated, 0)
+        self.assertNotIn('id="edit-zone"', html)
+        html, updated = self.visit(patched, auth=STAFF)
+        self.assertGreaterEqual(updated, 1)
+        self.assertIn('id="edit-zone"', html)
