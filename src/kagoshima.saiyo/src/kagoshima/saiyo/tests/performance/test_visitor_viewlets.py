@@ -5,10 +5,13 @@ process) while a page is requested as a visitor and as a logged-in administrator
 """
 
 from App.config import getConfiguration
+from datetime import datetime
+from datetime import timedelta
 from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
 from kagoshima.saiyo.theme.interfaces import REGISTRY_PREFIX
 from kagoshima.saiyo.theme.viewlets import FooterViewlet as SaiyoFooterViewlet
 from plone import api
+from plone.app.event.portlets.portlet_events import Assignment as EventsAssignment
 from plone.app.layout.viewlets.common import ContentViewsViewlet
 from plone.app.layout.viewlets.common import GlobalSectionsViewlet
 from plone.app.layout.viewlets.common import PathBarViewlet
@@ -16,9 +19,16 @@ from plone.app.testing import setRoles
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import TEST_USER_ID
+from plone.event.interfaces import IEvent
 from plone.memoize.ram import global_cache
+from plone.portlets.interfaces import IPortletAssignmentMapping
+from plone.portlets.interfaces import IPortletManager
+from Products.CMFPlone.CatalogTool import CatalogTool
 from unittest import mock
+from zope.component import getMultiAdapter
+from zope.component import getUtility
 
+import pytz
 import re
 import requests
 import transaction
@@ -215,3 +225,72 @@ class TestWorkNobodySees(VisitorViewletsTestCase):
         html, updated = self.visit(patched, auth=STAFF)
         self.assertGreaterEqual(updated, 1)
         self.assertIn('id="edit-zone"', html)
+
+
+class TestEventsPortletForVisitors(VisitorViewletsTestCase):
+    """The events portlet's upcoming-events query runs once for visitors, not three times a page."""
+
+    def setUp(self):
+        super().setUp()
+        manager = getUtility(IPortletManager, name="plone.rightcolumn", context=self.portal)
+        mapping = getMultiAdapter((self.portal, manager), IPortletAssignmentMapping)
+        if not any(isinstance(assignment, EventsAssignment) for assignment in mapping.values()):
+            mapping["saiyo-events"] = EventsAssignment(count=5, state=("published",))
+        start = datetime.now(pytz.timezone("Asia/Tokyo")).replace(minute=0, second=0, microsecond=0)
+        start += timedelta(days=30)
+        self.event = self.publish(
+            api.content.create(
+                container=self.portal,
+                type="Event",
+                id="setsumeikai",
+                title="採用説明会（鹿児島会場）",
+                start=start,
+                end=start + timedelta(hours=2),
+            )
+        )
+        transaction.commit()
+
+    def visit_counting_queries(self, auth=None):
+        queries = []
+        stock = CatalogTool.searchResults
+
+        def counted(catalog, *args, **kwargs):
+            query = dict(args[0]) if args and isinstance(args[0], dict) else {}
+            query.update(kwargs)
+            if query.get("object_provides") == IEvent.__identifier__:
+                queries.append(query)
+            return stock(catalog, *args, **kwargs)
+
+        with mock.patch.object(CatalogTool, "searchResults", autospec=True, side_effect=counted):
+            response = requests.get(self.url, timeout=60, auth=auth)
+        self.assertEqual(response.status_code, 200)
+        return response.text, len(queries)
+
+    def test_kept_for_visitors_fresh_after_an_edit_and_staff_see_their_own(self):
+        html, queries = self.visit_counting_queries()
+        self.assertIn("採用説明会（鹿児島会場）", html)
+        self.assertGreaterEqual(queries, 1)
+        html, queries = self.visit_counting_queries()
+        self.assertIn("採用説明会（鹿児島会場）", html)
+        self.assertEqual(queries, 0, "neither shown-or-not nor the HTML asks the catalog again")
+
+        self.event.title = "採用説明会（奄美会場）"
+        self.event.reindexObject()
+        api.content.create(
+            container=self.portal,
+            type="Event",
+            id="naibu",
+            title="職員向けの下書きイベント",
+            start=self.event.start + timedelta(days=1),
+            end=self.event.start + timedelta(days=1, hours=1),
+        )
+        transaction.commit()
+        html = self.visit_counting_queries()[0]
+        self.assertIn("採用説明会（奄美会場）", html)
+        self.assertNotIn("採用説明会（鹿児島会場）", html)
+        self.assertNotIn("職員向けの下書きイベント", html)
+
+        staff, queries = self.visit_counting_queries(auth=STAFF)
+        self.assertIn("職員向けの下書きイベント", staff)
+        self.assertGreaterEqual(queries, 1)
+        self.assertNotIn("職員向けの下書きイベント", self.visit_counting_queries()[0])
