@@ -10,9 +10,10 @@ content itself and the Diazo transform, these costs on every page:
   footer portlets.
 - ``plone.toolbar``: the toolbar's viewlets (the content views, the personal bar …) were updated for
   visitors too, who are not shown the toolbar. ``ToolbarViewletManager`` updates and renders them
-  only for those who may see it (``Show Toolbar``).
-- ``plone.global_sections``, ``plone.path_bar`` and the site footer ``kagoshima.saiyo.footer``:
-  the same HTML for every anonymous visitor of a page. Their HTML is kept in Plone's RAM cache
+  only for those who may see it (``Show Toolbar``). Likewise ``plone.membertools`` (the user
+  actions of logged-in users without the toolbar) no longer lists the user actions for visitors.
+- ``plone.global_sections``, ``plone.path_bar``, the site footer ``kagoshima.saiyo.footer`` and the
+  JSON-LD of the page: the same HTML for every anonymous visitor of a page. Their HTML is kept in Plone's RAM cache
   (plone.memoize) under everything it is made from, so that an edit shows at once:
 
   - always: the viewlet, the site's URL as the visitor asked for it (virtual host, scheme), the
@@ -26,7 +27,10 @@ content itself and the Diazo transform, these costs on every page:
   - breadcrumbs: the page's path and the last change of the page and of each of its parents
     (titles, default pages), and the types that link to ``/view``;
   - site footer (the same on every page): the ``site_actions`` (each one's id and last change)
-    and 採用サイトの表示設定's contact lines and SNS links.
+    and 採用サイトの表示設定's contact lines and SNS links;
+  - the page's JSON-LD (``kagoshima.saiyo.structured_data``): the URL asked for (the view), the
+    last change of the page and each parent, the site logo and the choice lists edited in サイト設定
+    (labels of 職種 …), and the minute (an exam's application deadline passes by itself).
 
   Logged-in users (who see their own rights and the toolbar) always get freshly rendered HTML, and
   in Zope's debug mode (``make run``) nothing is kept. Nor is anything made from actions with a
@@ -38,10 +42,14 @@ from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from App.config import getConfiguration
+from kagoshima.saiyo.structured_data.viewlet import StructuredDataViewlet as StockStructuredData
 from kagoshima.saiyo.theme.interfaces import REGISTRY_PREFIX
 from kagoshima.saiyo.theme.viewlets import FooterViewlet as SaiyoFooterViewlet
+from kagoshima.saiyo.vocabularies import EDITABLE
+from plone.app.layout import viewlets as plone_viewlets
 from plone.app.layout.viewlets.common import GlobalSectionsViewlet as StockGlobalSections
 from plone.app.layout.viewlets.common import PathBarViewlet as StockPathBar
+from plone.app.layout.viewlets.common import PersonalBarViewlet as StockPersonalBar
 from plone.app.layout.viewlets.toolbar import ToolbarViewletManager as StockToolbarManager
 from plone.app.portlets.browser.interfaces import IManagePortletsView
 from plone.app.portlets.browser.viewlets import FooterViewlet as StockPortletsFooter
@@ -50,9 +58,11 @@ from plone.memoize import ram
 from plone.registry.interfaces import IRegistry
 from Products.CMFCore.interfaces import ISiteRoot
 from Products.CMFCore.utils import getToolByName
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zope.component import getMultiAdapter
 from zope.component import getUtility
 
+import os
 import time
 
 
@@ -191,6 +201,19 @@ class FooterViewlet(CachedForVisitors, SaiyoFooterViewlet):
         )
 
 
+class StructuredDataViewlet(CachedForVisitors, StockStructuredData):
+    """The page's JSON-LD (structured_data/viewlet.py), kept for visitors of that page."""
+
+    def cache_key(self):
+        return (
+            self.request.get("ACTUAL_URL", ""),
+            self.request.get("QUERY_STRING", ""),
+            _chain_key(self.context),
+            _registry_values("plone.site_logo", *(record for record, _title in EDITABLE.values())),
+            int(time.time() // 60),
+        )
+
+
 class HiddenPortletsFooter(StockPortletsFooter):
     """Barceloneta's footer portlets: hidden by the theme, so only rendered to manage them."""
 
@@ -202,6 +225,26 @@ class HiddenPortletsFooter(StockPortletsFooter):
         if IManagePortletsView.providedBy(self.view):
             return super().render()
         return ""
+
+
+class MemberToolsViewlet(StockPersonalBar):
+    """``plone.membertools``: shown only to logged-in users without the toolbar; visitors skip its actions."""
+
+    index = ViewPageTemplateFile("membertools.pt", _prefix=os.path.dirname(plone_viewlets.__file__))
+
+    def update(self):
+        if self.portal_state_anonymous():
+            self.anonymous = True
+            return
+        super().update()
+
+    def portal_state_anonymous(self):
+        return getMultiAdapter((self.context, self.request), name="plone_portal_state").anonymous()
+
+    def render(self):
+        if self.portal_state_anonymous():
+            return ""
+        return super().render()
 
 
 class ToolbarViewletManager(StockToolbarManager):

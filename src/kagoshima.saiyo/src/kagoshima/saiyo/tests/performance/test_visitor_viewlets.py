@@ -7,14 +7,17 @@ process) while a page is requested as a visitor and as a logged-in administrator
 from App.config import getConfiguration
 from datetime import datetime
 from datetime import timedelta
+from kagoshima.saiyo.structured_data.viewlet import StructuredDataViewlet as StockStructuredData
 from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
 from kagoshima.saiyo.theme.interfaces import REGISTRY_PREFIX
 from kagoshima.saiyo.theme.viewlets import FooterViewlet as SaiyoFooterViewlet
+from kagoshima.saiyo.vocabularies import EDITABLE
 from plone import api
 from plone.app.event.portlets.portlet_events import Assignment as EventsAssignment
 from plone.app.layout.viewlets.common import ContentViewsViewlet
 from plone.app.layout.viewlets.common import GlobalSectionsViewlet
 from plone.app.layout.viewlets.common import PathBarViewlet
+from plone.app.layout.viewlets.common import PersonalBarViewlet
 from plone.app.testing import setRoles
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
@@ -226,6 +229,15 @@ class TestWorkNobodySees(VisitorViewletsTestCase):
         self.assertGreaterEqual(updated, 1)
         self.assertIn('id="edit-zone"', html)
 
+    def test_user_actions_are_listed_only_for_logged_in_users(self):
+        patched = (PersonalBarViewlet, "update")
+        html, updated = self.visit(patched)
+        self.assertEqual(updated, 0)
+        self.assertNotIn("portal-membertools-wrapper", html)
+        html, updated = self.visit(patched, auth=STAFF)
+        self.assertGreaterEqual(updated, 1)
+        self.assertIn("personaltools-logout", html)
+
 
 class TestEventsPortletForVisitors(VisitorViewletsTestCase):
     """The events portlet's upcoming-events query runs once for visitors, not three times a page."""
@@ -294,3 +306,69 @@ class TestEventsPortletForVisitors(VisitorViewletsTestCase):
         self.assertIn("職員向けの下書きイベント", staff)
         self.assertGreaterEqual(queries, 1)
         self.assertNotIn("職員向けの下書きイベント", self.visit_counting_queries()[0])
+
+
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+class TestStructuredData(VisitorViewletsTestCase):
+    """The JSON-LD of a page is made once for visitors and follows edits at once."""
+
+    built = (StockStructuredData, "graphs")
+
+    def setUp(self):
+        super().setUp()
+        self.notice = self.publish(
+            api.content.create(
+                container=self.section,
+                type="ExamNotice",
+                id="daigaku",
+                title="令和7年度 鹿児島県職員採用試験（大学卒業程度）",
+                description="行政・技術職の採用試験です。",
+                fiscal_year=2025,
+                exam_type="daigaku",
+                audiences=["daigakusei"],
+                divisions=[{"name": "土木", "headcount": 8, "job_type": "doboku", "note": None}],
+                application_start=datetime(2025, 5, 1, 9, 0),
+                application_end=datetime(2025, 5, 21, 17, 0),
+            )
+        )
+        transaction.commit()
+        self.url = self.notice.absolute_url()
+
+    def json_ld(self, html):
+        return "".join(JSON_LD.findall(html))
+
+    def test_made_once_for_visitors_and_fresh_after_edits(self):
+        html, built = self.visit(self.built)
+        self.assertEqual(built, 1)
+        self.assertIn('"JobPosting"', self.json_ld(html))
+        self.assertIn("土木", self.json_ld(html))
+        again, built = self.visit(self.built)
+        self.assertEqual(built, 0)
+        self.assertEqual(self.json_ld(again), self.json_ld(html))
+
+        # the exam's own fields, a parent's title and a label of サイト設定's choice lists show at once
+        self.notice.title = "令和7年度 鹿児島県職員採用試験（大学卒業程度・追加募集）"
+        self.section.title = "部署と仕事"
+        transaction.commit()
+        record = EDITABLE["kagoshima.saiyo.JobTypes"][0]
+        lines = [
+            line.replace("|土木", "|土木（道路・河川）") for line in api.portal.get_registry_record(record)
+        ]
+        api.portal.set_registry_record(record, lines)
+        transaction.commit()
+        json_ld = self.json_ld(self.visit(self.built)[0])
+        self.assertIn("追加募集", json_ld)
+        self.assertIn("部署と仕事", json_ld)
+        self.assertIn("土木（道路・河川）", json_ld)
+
+        # another page has JSON-LD of its own
+        other, built = self.visit(self.built, url=self.section.absolute_url())
+        self.assertEqual(built, 1)
+        self.assertNotIn('"JobPosting"', self.json_ld(other))
+
+    def test_staff_get_it_fresh(self):
+        self.visit(self.built)
+        self.assertEqual(self.visit(self.built, auth=STAFF)[1], 1)
+        self.assertEqual(self.visit(self.built, auth=STAFF)[1], 1)
