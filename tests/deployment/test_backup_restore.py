@@ -110,7 +110,9 @@ def test_restore_brings_back_the_backed_up_site(deployment, monkeypatch, tmp_pat
     finally:
         shutil.rmtree(plain, ignore_errors=True)
         shutil.move(tmp_path / "plain-backup", plain)  # the other tests' backups
-    assert cluster.start(deployment.layout, create_site=False) == 0
+        # Started again whatever happened above: the tests after this one need the deployment.
+        started = cluster.start(deployment.layout, create_site=False)
+    assert started == 0
 
     assert state(deployment) == before
     download = requests.get(f"{url}/shiken/backup-test-guide/@@download/file", auth=admin, timeout=60)

@@ -71,30 +71,36 @@ def test_killing_a_client_under_load_costs_visitors_almost_nothing(deployment):
     stop = threading.Event()
     victim = deployment.layout["clients"][1]
     try:
+        pid = server.running_pid(server.settings(Path(victim["etc"])))
+        assert pid is not None, (
+            f"{victim['name']} is not running before the kill (an earlier test left it down)"
+        )
         with ThreadPoolExecutor(max_workers=4) as pool:
-            for worker in range(4):
-                pool.submit(visit, deployment, stop, results, worker)
-            # Kill only once visits are being answered, so requests are in flight on the victim.
-            warm_deadline = time.monotonic() + 120
-            while len(results) < 8 and time.monotonic() < warm_deadline:
-                time.sleep(0.2)
-            pid = server.running_pid(server.settings(Path(victim["etc"])))
-            killed_at = time.monotonic()
-            os.kill(pid, signal.SIGKILL)
+            # The visitors stop whatever happens below: the pool waits for them when it closes.
             try:
-                os.waitpid(pid, 0)  # the tests started it: collect it, so its pid is free again
-            except ChildProcessError:
-                pass
-            # Keep visiting until enough requests after the kill were answered (or time is up):
-            # enough that one lost request is under 1 %.
-            deadline = killed_at + 240
-            while (
-                time.monotonic() < deadline and sum(1 for at, _ in results if at > killed_at) < AFTER_THE_KILL
-            ):
-                time.sleep(0.5)
-            stop.set()
+                for worker in range(4):
+                    pool.submit(visit, deployment, stop, results, worker)
+                # Kill only once visits are being answered, so requests are in flight on the victim.
+                warm_deadline = time.monotonic() + 120
+                while len(results) < 8 and time.monotonic() < warm_deadline:
+                    time.sleep(0.2)
+                killed_at = time.monotonic()
+                os.kill(pid, signal.SIGKILL)
+                # Collect it (the tests started it), so its pid is free again; never wait unbounded.
+                gone_deadline = time.monotonic() + 30
+                while not server.gone(pid) and time.monotonic() < gone_deadline:
+                    time.sleep(0.1)
+                # Keep visiting until enough requests after the kill were answered (or time is up):
+                # enough that one lost request is under 1 %.
+                deadline = killed_at + 240
+                while (
+                    time.monotonic() < deadline
+                    and sum(1 for at, _ in results if at > killed_at) < AFTER_THE_KILL
+                ):
+                    time.sleep(0.5)
+            finally:
+                stop.set()
     finally:
-        stop.set()
         # Bring the victim back for the tests that follow, whatever happened here.
         if server.running_pid(server.settings(Path(victim["etc"]))) is None:
             assert server.start(Path(victim["etc"]), 120) == 0
