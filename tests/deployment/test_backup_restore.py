@@ -5,7 +5,6 @@ from saiyo_backend import cluster
 from saiyo_backend.cluster import maintenance
 
 import base64
-import os
 import pytest
 import requests
 import shutil
@@ -16,10 +15,7 @@ JSON = {"Accept": "application/json", "Content-Type": "application/json"}
 PDF = b"%PDF-1.4\n% saiyo backup test\n" + bytes(range(256)) * 64
 
 
-# RelStorage is left out here: after the ZEO runs in one session its failover and restore runs hang
-# (seen in CI, not yet understood; run them alone with RELSTORAGE_FAILOVER=1). The two-machine tests cover
-# RelStorage clients being killed.
-@pytest.fixture(params=["zeo", "relstorage"] if os.environ.get("RELSTORAGE_FAILOVER") else ["zeo"])
+@pytest.fixture(params=["zeo", "relstorage"])
 def deployment(request):
     return request.getfixturevalue(f"{request.param}_cluster")
 

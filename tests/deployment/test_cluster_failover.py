@@ -23,10 +23,7 @@ AFTER_THE_KILL = 120
 EVENT_LIMIT = 120.0
 
 
-# RelStorage is left out here: after the ZEO runs in one session its failover and restore runs hang
-# (seen in CI, not yet understood; run them alone with RELSTORAGE_FAILOVER=1). The two-machine tests cover
-# RelStorage clients being killed.
-@pytest.fixture(params=["zeo", "relstorage"] if os.environ.get("RELSTORAGE_FAILOVER") else ["zeo"])
+@pytest.fixture(params=["zeo", "relstorage"])
 def deployment(request):
     return request.getfixturevalue(f"{request.param}_cluster")
 
