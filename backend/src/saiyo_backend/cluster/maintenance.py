@@ -35,6 +35,7 @@ from saiyo_backend.instance import server
 import argparse
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -208,6 +209,56 @@ def restore(layout: dict, date: str | None = None, archive: Path | None = None) 
     return _restore(layout, backup_dir(layout), date)
 
 
+def dumped_schemas(dump: Path) -> list[str]:
+    """The schemas a ``pg_dump -Fc`` file holds besides ``public`` (e.g. the stores' ``saiyo_stores``)."""
+    listing = subprocess.run(["pg_restore", "-l", str(dump)], capture_output=True, text=True, check=True)
+    found = (re.match(r"\d+; \d+ \d+ SCHEMA - (\S+) ", line) for line in listing.stdout.splitlines())
+    return sorted({match.group(1) for match in found if match and match.group(1) != "public"})
+
+
+def restore_dump(dump: Path, dsn: str) -> None:
+    """Put the database back as ``dump`` holds it, in one transaction (nothing changes if it fails).
+
+    ``pg_restore --clean`` drops only the objects the dump has. A table made after the backup in one
+    of its schemas (the stores create theirs when first used, e.g. the page views' at the first
+    visitor) made its ``DROP SCHEMA`` fail, and the whole restore with it. So every schema of the
+    dump other than ``public`` is first dropped with all it holds, inside the restore's transaction:
+    pg_restore writes the restore as one SQL transaction, and psql runs it with the drops after its
+    ``BEGIN``.
+    """
+    drops = b"".join(f'DROP SCHEMA IF EXISTS "{name}" CASCADE;\n'.encode() for name in dumped_schemas(dump))
+    script = subprocess.Popen(
+        ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "-f", "-", str(dump)],
+        stdout=subprocess.PIPE,
+    )
+    psql = subprocess.Popen(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-f", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+    began = False
+    try:
+        for line in script.stdout:
+            psql.stdin.write(line)
+            if not began and line.strip() == b"BEGIN;":
+                psql.stdin.write(drops)
+                began = True
+    except BrokenPipeError:  # psql stopped at an error: its exit status says so
+        pass
+    finally:
+        script.stdout.close()
+        try:
+            psql.stdin.close()
+        except BrokenPipeError:
+            pass
+        written, applied = script.wait(), psql.wait()
+    if written or applied or not began:
+        raise subprocess.CalledProcessError(
+            written or applied or 1,
+            f"pg_restore {dump.name} | psql ({'' if began else 'no BEGIN; '}see above)",
+        )
+
+
 def _restore(layout: dict, root: Path, date: str | None) -> None:
     storage = layout["storage"]
     if storage["kind"] == "relstorage":
@@ -216,8 +267,7 @@ def _restore(layout: dict, root: Path, date: str | None) -> None:
             dumps = [path for path in dumps if path.name[6:25] <= date]
         if not dumps:
             raise SystemExit("エラー: 復元できるバックアップがありません / Error: no backup to restore")
-        subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                        "-d", storage["dsn"], str(dumps[-1])], check=True)  # fmt: skip
+        restore_dump(dumps[-1], storage["dsn"])
         print(f"restored {dumps[-1].name} into the database")
         return
     if storage["kind"] == "zeo":
