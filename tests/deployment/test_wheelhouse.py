@@ -21,8 +21,9 @@ import tarfile
 ROOT = Path(__file__).resolve().parents[2]
 SAIYO = str(Path(sys.executable).with_name("saiyo"))
 SCRIPT = str(ROOT / "backend" / "src" / "saiyo_backend" / "deploy" / "wheelhouse.py")
-# hurry.filesize has no wheel on the index (built here from its sdist); python-dateutil needs six and tzdata.
-SUBSET = ("hurry.filesize", "python-dateutil", "six", "tzdata")
+# hurry.filesize has no wheel on the index (built here from its sdist) and needs setuptools, which a
+# venv of Python 3.12 no longer brings (3.11's does); python-dateutil needs six and tzdata.
+SUBSET = ("hurry.filesize", "setuptools", "python-dateutil", "six", "tzdata")
 
 
 @pytest.fixture(scope="module")
