@@ -26,6 +26,7 @@ from plone.event.interfaces import IEvent
 from plone.memoize.ram import global_cache
 from plone.portlets.interfaces import IPortletAssignmentMapping
 from plone.portlets.interfaces import IPortletManager
+from Products.CMFPlone.browser.sitemap import SitemapView as StockSitemapView
 from Products.CMFPlone.CatalogTool import CatalogTool
 from unittest import mock
 from zope.component import getMultiAdapter
@@ -372,3 +373,45 @@ class TestStructuredData(VisitorViewletsTestCase):
         self.visit(self.built)
         self.assertEqual(self.visit(self.built, auth=STAFF)[1], 1)
         self.assertEqual(self.visit(self.built, auth=STAFF)[1], 1)
+
+
+class TestSitemap(VisitorViewletsTestCase):
+    """@@sitemap's tree is built once for visitors and follows the site at once; staff get their own."""
+
+    built = (StockSitemapView, "_renderLevel")
+
+    def setUp(self):
+        super().setUp()
+        self.url = self.portal.absolute_url() + "/@@sitemap"
+
+    def test_built_once_for_visitors_and_fresh_after_changes(self):
+        html, built = self.visit(self.built)
+        self.assertGreaterEqual(built, 1)
+        self.assertIn("土木部の仕事", html)
+        again, built = self.visit(self.built)
+        self.assertEqual(built, 0)
+        self.assertIn("土木部の仕事", again)
+
+        self.publish(
+            api.content.create(container=self.section, type="Document", id="nosei", title="農政部の仕事")
+        )
+        self.page.title = "土木部の仕事と一日"
+        self.page.reindexObject()
+        transaction.commit()
+        html = self.visit(self.built)[0]
+        self.assertIn("農政部の仕事", html)
+        self.assertIn("土木部の仕事と一日", html)
+
+        api.portal.set_registry_record("plone.sitemap_depth", 1)
+        transaction.commit()
+        self.assertNotIn("農政部の仕事", self.visit(self.built)[0])
+
+    def test_staff_never_get_the_visitors_tree(self):
+        self.visit(self.built)
+        api.content.create(container=self.section, type="Document", id="shitagaki", title="職員だけの下書き")
+        transaction.commit()
+        html, built = self.visit(self.built, auth=STAFF)
+        self.assertGreaterEqual(built, 1)
+        self.assertIn("職員だけの下書き", html)
+        self.assertGreaterEqual(self.visit(self.built, auth=STAFF)[1], 1)
+        self.assertNotIn("職員だけの下書き", self.visit(self.built)[0])
