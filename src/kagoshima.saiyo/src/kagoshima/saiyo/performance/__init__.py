@@ -7,6 +7,7 @@
 - ``viewlets``: the HTML of the global sections, the breadcrumbs and the site footer kept for
   anonymous visitors; Barceloneta's hidden footer portlets and the toolbar's viewlets for visitors
   not rendered at all.
+- ``sitemap``: @@sitemap's tree HTML kept for anonymous visitors.
 
 The FAQ list and its FAQPage JSON-LD share one computation per request
 (``kagoshima.saiyo.browser.faq.faq_entries``).
