@@ -3,13 +3,12 @@ request, the filtered content layout and the tiles' HTML kept for anonymous visi
 every kind of change visible at once."""
 
 from App.config import getConfiguration
-from datetime import timedelta
 from kagoshima.saiyo.landing import cost
-from kagoshima.saiyo.tests.demo.test_demo_content import NOON
 from kagoshima.saiyo.tests.landing.test_landing import anonymous
 from kagoshima.saiyo.tests.landing.test_landing import cards
 from kagoshima.saiyo.tests.landing.test_landing import freeze
 from kagoshima.saiyo.tests.landing.test_landing import LANDING_TESTING
+from kagoshima.saiyo.tests.landing.test_landing import open_exam
 from plone import api
 from plone.app.blocks import layoutviews
 from plone.app.blocks import utils as blocks_utils
@@ -89,7 +88,7 @@ class TestLandingPageCost(unittest.TestCase):
         self.assertEqual(fetched, [])
         self.assertEqual(filtered, 0)
         self.assertEqual(cards(again), cards(first))
-        # An edit of the page itself: its title (a Plone field tile) and its text.
+        # An edit of the page itself: its title (a Plone field tile, fetched again).
         page = self.portal.tokushu.gijutsu
         page.title = "技術職特集（改訂）"
         page.reindexObject()
@@ -101,21 +100,7 @@ class TestLandingPageCost(unittest.TestCase):
 
     def test_a_new_exam_appears_at_once_on_a_kept_page(self):
         self.view()
-        start = NOON - timedelta(days=1)
-        notice = api.content.create(
-            container=self.portal.shiken.annai,
-            type="ExamNotice",
-            id="kikai-tokubetsu",
-            title="機械職特別選考（テスト）",
-            fiscal_year=2025,
-            exam_type="daigaku",
-            audiences=["shakaijin"],
-            divisions=[{"name": "機械", "headcount": 1, "job_type": "kikai", "note": None}],
-            application_start=start.replace(tzinfo=None),
-            application_end=(start + timedelta(days=20)).replace(tzinfo=None),
-        )
-        api.content.transition(obj=notice, to_state="published")
-        transaction.commit()
+        notice = open_exam(self.portal, "kikai-tokubetsu", "機械職特別選考（テスト）", "機械", "kikai")
         try:
             self.assertIn("機械職特別選考（テスト）", cards(self.view()[0]))
         finally:

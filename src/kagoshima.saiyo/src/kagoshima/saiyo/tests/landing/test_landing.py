@@ -56,6 +56,26 @@ def cards(html):
     return re.findall(r'class="saiyo-exam-card__title"><a href="[^"]*">([^<]+)</a>', html)
 
 
+def open_exam(portal, id, title, division, job_type):
+    """A published exam for working people, open for applications since yesterday (demo time)."""
+    start = NOON - timedelta(days=1)
+    notice = api.content.create(
+        container=portal.shiken.annai,
+        type="ExamNotice",
+        id=id,
+        title=title,
+        fiscal_year=2025,
+        exam_type="daigaku",
+        audiences=["shakaijin"],
+        divisions=[{"name": division, "headcount": 2, "job_type": job_type, "note": None}],
+        application_start=start.replace(tzinfo=None),
+        application_end=(start + timedelta(days=20)).replace(tzinfo=None),
+    )
+    api.content.transition(obj=notice, to_state="published")
+    transaction.commit()
+    return notice
+
+
 class TestLandingPages(unittest.TestCase):
     layer = LANDING_TESTING
 
@@ -100,21 +120,7 @@ class TestLandingPages(unittest.TestCase):
 
     def test_a_new_doboku_exam_appears_on_the_page(self):
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        start = NOON - timedelta(days=1)
-        notice = api.content.create(
-            container=self.portal.shiken.annai,
-            type="ExamNotice",
-            id="doboku-tokubetsu",
-            title="土木職特別選考（テスト）",
-            fiscal_year=2025,
-            exam_type="daigaku",
-            audiences=["shakaijin"],
-            divisions=[{"name": "土木", "headcount": 2, "job_type": "doboku", "note": None}],
-            application_start=start.replace(tzinfo=None),
-            application_end=(start + timedelta(days=20)).replace(tzinfo=None),
-        )
-        api.content.transition(obj=notice, to_state="published")
-        transaction.commit()
+        notice = open_exam(self.portal, "doboku-tokubetsu", "土木職特別選考（テスト）", "土木", "doboku")
         try:
             self.assertIn("土木職特別選考（テスト）", cards(self.page("tokushu/gijutsu")))
             # Not for the UIターン page, whose tile asks for exams open to UIターン applicants.
