@@ -20,11 +20,13 @@ unknown, possibly misspelt word) when it has all but two of them. Particles, aux
 words (「は」「いくら」「ですか」「について」) are left out of queries.
 """
 
+from collections import OrderedDict
 from kagoshima.saiyo.search.sudachi import morphemes
 from kagoshima.saiyo.search.sudachi import pieces
 from kagoshima.saiyo.search.sudachi import SplitMode
 
 import re
+import threading
 import unicodedata
 
 
@@ -448,6 +450,58 @@ def _merge(spans):
     return merged
 
 
+# The words of a text as highlighting needs them, kept per text between requests (production
+# mode only): the key is the text itself, so an edited page is analysed again at once, and the
+# entries depend on nothing else (Sudachi's dictionary and the normalisation, not the synonyms).
+_WORDS: OrderedDict = OrderedDict()
+_WORDS_LOCK = threading.Lock()
+_WORDS_MAX_ENTRIES = 2000
+
+
+def _debug_mode() -> bool:
+    try:
+        from App.config import getConfiguration
+    except ImportError:  # outside Zope
+        return False
+    return bool(getattr(getConfiguration(), "debug_mode", False))
+
+
+def _analyse_piece(piece: str) -> tuple:
+    """(begin, end, keys, parts) of each content word of a piece; parts are (begin, end, key)."""
+    words = []
+    for morpheme in morphemes(piece):
+        if _is_function(morpheme):
+            continue
+        keys = frozenset(
+            (
+                key(morpheme.normalized_form()),
+                key(morpheme.surface()),
+                READING_PREFIX + _reading(morpheme),
+            )
+        )
+        parts = tuple((part.begin(), part.end(), key(part.normalized_form())) for part in _parts(morpheme))
+        words.append((morpheme.begin(), morpheme.end(), keys, parts))
+    return tuple(words)
+
+
+def _piece_words(piece: str) -> tuple:
+    if _debug_mode():
+        return _analyse_piece(piece)
+    words = _WORDS.get(piece)
+    if words is None:
+        words = _analyse_piece(piece)
+        with _WORDS_LOCK:
+            _WORDS[piece] = words
+            while len(_WORDS) > _WORDS_MAX_ENTRIES:
+                _WORDS.popitem(last=False)
+    return words
+
+
+def clear_word_cache() -> None:
+    with _WORDS_LOCK:
+        _WORDS.clear()
+
+
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Character spans (start, end) of text that match the query, sorted and not overlapping."""
     if not text or not query:
@@ -458,18 +512,13 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     spans = []
     offset = 0
     for piece in pieces(text):
-        for morpheme in morphemes(piece):
-            if _is_function(morpheme):
+        for begin, end, keys, parts in _piece_words(piece):
+            if not wanted.isdisjoint(keys):
+                spans.append((offset + begin, offset + end))
                 continue
-            begin, end = offset + morpheme.begin(), offset + morpheme.end()
-            main = key(morpheme.normalized_form())
-            reading = _reading(morpheme)
-            if main in wanted or key(morpheme.surface()) in wanted or (READING_PREFIX + reading) in wanted:
-                spans.append((begin, end))
-                continue
-            for part in _parts(morpheme):
-                if key(part.normalized_form()) in wanted:
-                    spans.append((offset + part.begin(), offset + part.end()))
+            for part_begin, part_end, part_key in parts:
+                if part_key in wanted:
+                    spans.append((offset + part_begin, offset + part_end))
         offset += len(piece)
     # Partial matches of katakana/latin words found through the n-gram fallback.
     folded = normalize(text)
