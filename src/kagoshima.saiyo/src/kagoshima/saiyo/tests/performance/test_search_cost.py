@@ -7,34 +7,25 @@ staff still find the drafts visitors never see.
 
 from App.config import getConfiguration
 from kagoshima.saiyo.search import analysis
-from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
+from kagoshima.saiyo.tests.performance.test_render_cost import RenderCostTestCase
 from plone import api
-from plone.app.testing import setRoles
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
-from plone.app.testing import TEST_USER_ID
 from plone.app.textfield.value import RichTextValue
 from unittest import mock
 
 import re
 import requests
 import transaction
-import unittest
 import urllib.parse
 
 
 MARKS = re.compile(r"<mark>([^<]*)</mark>")
 
 
-class TestSearchHighlighting(unittest.TestCase):
-    layer = KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
-
+class TestSearchHighlighting(RenderCostTestCase):
     def setUp(self):
-        self.portal = self.layer["portal"]
-        setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        configuration = getConfiguration()
-        self._debug_mode = configuration.debug_mode
-        configuration.debug_mode = False  # production mode: the cache is on
+        super().setUp()  # production mode: the cache is on
         analysis.clear_word_cache()
         self.page = api.content.create(
             container=self.portal,
@@ -48,7 +39,7 @@ class TestSearchHighlighting(unittest.TestCase):
         self.url = self.portal.absolute_url() + "/@@search?SearchableText=" + urllib.parse.quote("試験")
 
     def tearDown(self):
-        getConfiguration().debug_mode = self._debug_mode
+        super().tearDown()
         analysis.clear_word_cache()
 
     def visit(self, **kwargs):

@@ -8,7 +8,7 @@ from App.config import getConfiguration
 from datetime import datetime
 from datetime import timedelta
 from kagoshima.saiyo.structured_data.viewlet import StructuredDataViewlet as StockStructuredData
-from kagoshima.saiyo.testing import KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
+from kagoshima.saiyo.tests.performance.test_render_cost import RenderCostTestCase
 from kagoshima.saiyo.theme.interfaces import REGISTRY_PREFIX
 from kagoshima.saiyo.theme.viewlets import FooterViewlet as SaiyoFooterViewlet
 from kagoshima.saiyo.vocabularies import EDITABLE
@@ -18,10 +18,8 @@ from plone.app.layout.viewlets.common import ContentViewsViewlet
 from plone.app.layout.viewlets.common import GlobalSectionsViewlet
 from plone.app.layout.viewlets.common import PathBarViewlet
 from plone.app.layout.viewlets.common import PersonalBarViewlet
-from plone.app.testing import setRoles
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
-from plone.app.testing import TEST_USER_ID
 from plone.event.interfaces import IEvent
 from plone.memoize.ram import global_cache
 from plone.portlets.interfaces import IPortletAssignmentMapping
@@ -36,7 +34,6 @@ import pytz
 import re
 import requests
 import transaction
-import unittest
 
 
 GLOBALNAV = re.compile(r'id="portal-globalnav".*?</nav>', re.S)
@@ -45,15 +42,9 @@ FOOTER = re.compile(r'<footer class="saiyo-footer".*?</footer>', re.S)
 STAFF = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
 
 
-class VisitorViewletsTestCase(unittest.TestCase):
-    layer = KAGOSHIMA_SAIYO_FUNCTIONAL_TESTING
-
+class VisitorViewletsTestCase(RenderCostTestCase):
     def setUp(self):
-        self.portal = self.layer["portal"]
-        setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        configuration = getConfiguration()
-        self._debug_mode = configuration.debug_mode
-        configuration.debug_mode = False  # production mode: the caches are on
+        super().setUp()  # production mode: the caches are on
         # Each test's database is rolled back afterwards, so a catalog counter can come back with
         # other content: start every test with an empty RAM cache.
         global_cache.invalidateAll()
@@ -67,13 +58,8 @@ class VisitorViewletsTestCase(unittest.TestCase):
         self.url = self.page.absolute_url()
 
     def tearDown(self):
-        getConfiguration().debug_mode = self._debug_mode
+        super().tearDown()
         global_cache.invalidateAll()
-
-    def publish(self, obj):
-        if api.content.get_state(obj, default=None) not in (None, "published"):
-            api.content.transition(obj=obj, transition="publish")
-        return obj
 
     def visit(self, patched, auth=None, url=None):
         """(HTML, how many times ``patched`` = (class, method name) ran) of one request."""
